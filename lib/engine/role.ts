@@ -1,0 +1,46 @@
+import type { Static, TObject } from '@sinclair/typebox';
+import type { Facts } from '../facts/facts.js';
+import type { InventoryHost } from '../inventory/inventory.js';
+import type { Resource } from '../resources/resource.js';
+import type { Task } from './task.js';
+
+/** What a role's tasks may read besides its variables. */
+export interface RoleContext {
+  host: InventoryHost;
+  facts: Facts;
+}
+
+/**
+ * A reusable unit: a variables schema (TypeBox: one source for the JSON Schema that ajv validates
+ * and the TypeScript type), its tasks and its handlers. Defaults live in the schema.
+ */
+export interface RoleDefinition<S extends TObject = TObject> {
+  name: string;
+  /** Role-wide tags, added to every task's own. */
+  tags?: string[];
+  variables: S;
+  tasks(vars: Static<S>, ctx: RoleContext): Task[];
+  handlers?(vars: Static<S>, ctx: RoleContext): Record<string, Resource>;
+}
+
+/** Variables given to a role: fixed, or computed per host from the inventory. */
+export type RoleVariables<S extends TObject> =
+  | Partial<Static<S>>
+  | ((host: InventoryHost) => Partial<Static<S>>);
+
+/** A role called with its variables, ready to go into a play. */
+export interface AppliedRole<S extends TObject = TObject> {
+  role: RoleDefinition<S>;
+  variables: RoleVariables<S>;
+}
+
+/**
+ * Defines a role and returns the function users call with their variables:
+ * `export const motd = defineRole({...}); motd({ text: 'hi' })`.
+ */
+export function defineRole<S extends TObject>(
+  definition: RoleDefinition<S>,
+): ((variables?: RoleVariables<S>) => AppliedRole<S>) & { definition: RoleDefinition<S> } {
+  const apply = (variables: RoleVariables<S> = {}) => ({ role: definition, variables });
+  return Object.assign(apply, { definition });
+}

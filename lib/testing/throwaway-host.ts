@@ -1,0 +1,130 @@
+import { appendFile, mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GenericContainer, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { ensureHostImage, type HostImageKind } from './host-image.js';
+import { testKey } from './test-key.js';
+
+// Ryuk (testcontainers' reaper) is pulled from a registry, which these machines cannot reach:
+// the harness removes its own containers instead, also when a step fails.
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+
+export interface ThrowawayHostOptions {
+  /** Inventory name of the host (also its hostname and network alias). */
+  name?: string;
+  image?: HostImageKind;
+  network?: StartedNetwork;
+  /** Let the host set its own network sysctls (`systempaths=unconfined`). */
+  writableNetworkSysctls?: boolean;
+  /** Mount a tmpfs with exec on /var/lib/docker so Docker can run inside (docker-in-docker). */
+  dockerInside?: boolean;
+  /** Share downloaded .deb files between hosts (a named volume); on by default. */
+  aptCache?: boolean;
+}
+
+/** Docker's own GenericContainer, plus the one binding testcontainers cannot express: SSH on loopback only. */
+class LoopbackSshContainer extends GenericContainer {
+  bindSshToLoopback(): this {
+    this.hostConfig.PortBindings = { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] };
+    return this;
+  }
+}
+
+/**
+ * A throwaway Linux host with systemd as PID 1 and sshd, reachable on 127.0.0.1 with a test key, and
+ * its host keys recorded in a known_hosts file so that connections verify them strictly.
+ */
+export class ThrowawayHost {
+  private constructor(
+    readonly name: string,
+    readonly container: StartedTestContainer,
+    readonly port: number,
+    readonly knownHostsFile: string,
+  ) {}
+
+  readonly address = '127.0.0.1';
+  readonly user = 'root';
+  get privateKeyFile(): string {
+    return testKey().privateKeyFile;
+  }
+
+  static async start(options: ThrowawayHostOptions = {}): Promise<ThrowawayHost> {
+    const name = options.name ?? `bosun-host-${Math.random().toString(36).slice(2, 8)}`;
+    const image = await ensureHostImage(options.image);
+    const tmpfs: Record<string, string> = { '/run': 'rw,mode=755', '/run/lock': 'rw' };
+    if (options.dockerInside) tmpfs['/var/lib/docker'] = 'rw,exec,mode=711';
+    const mounts = [{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' as const }];
+    if (options.aptCache !== false) mounts.push(await aptCacheMount());
+    let definition = new LoopbackSshContainer(image)
+      .withName(`${name}-${process.pid}-${Date.now().toString(36)}`)
+      .withHostname(name)
+      .withLabels({ 'bosun.throwaway-host': 'true' })
+      .withAddedCapabilities('ALL')
+      .withDroppedCapabilities('SYS_RESOURCE')
+      .withTmpFs(tmpfs)
+      .withBindMounts(mounts)
+      .withCommand(['/lib/systemd/systemd'])
+      .withExposedPorts(22)
+      .withCopyContentToContainer([
+        { content: testKey().publicKey + '\n', target: '/root/.ssh/authorized_keys', mode: 0o600 },
+      ])
+      .withStartupTimeout(120_000)
+      .bindSshToLoopback();
+    if (options.writableNetworkSysctls) definition = definition.withSecurityOpt('systempaths=unconfined');
+    if (options.network) definition = definition.withNetwork(options.network).withNetworkAliases(name);
+
+    const container = await definition.start();
+    try {
+      await waitForSshd(container);
+      const port = container.getMappedPort(22);
+      const knownHostsFile = join(await mkdtemp(join(tmpdir(), 'bosun-known-hosts-')), 'known_hosts');
+      const keys = await container.exec(['sh', '-c', 'cat /etc/ssh/ssh_host_*_key.pub']);
+      const lines = keys.output
+        .trim()
+        .split('\n')
+        .map((line) => `[127.0.0.1]:${port} ${line.split(' ').slice(0, 2).join(' ')}\n`);
+      await appendFile(knownHostsFile, lines.join(''));
+      return new ThrowawayHost(name, container, port, knownHostsFile);
+    } catch (error) {
+      await container.stop({ remove: true, timeout: 1 }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Runs a command inside the container, outside SSH: for verifying what a run did. */
+  async exec(command: string): Promise<{ code: number; output: string }> {
+    const result = await this.container.exec(['sh', '-c', command]);
+    return { code: result.exitCode, output: result.output };
+  }
+
+  /** The host as an Ansible-style YAML inventory entry (Bosun's own keys). */
+  inventoryEntry(): Record<string, unknown> {
+    return {
+      bosun_host: this.address,
+      bosun_port: this.port,
+      bosun_user: this.user,
+      bosun_private_key_file: this.privateKeyFile,
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.container.stop({ remove: true, removeVolumes: true, timeout: 1 });
+  }
+}
+
+async function waitForSshd(container: StartedTestContainer): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const probe = await container.exec(['sh', '-c', 'systemctl is-active ssh.service ssh.socket']);
+    if (/^active$/m.test(probe.output)) return;
+    if (Date.now() > deadline) throw new Error(`sshd did not start in the throwaway host: ${probe.output}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Downloaded .deb files shared by every throwaway host of this machine: apt locks the folder itself. */
+async function aptCacheMount(): Promise<{ source: string; target: string; mode: 'rw' }> {
+  const source = join(tmpdir(), 'bosun-apt-cache');
+  await mkdir(join(source, 'partial'), { recursive: true });
+  return { source, target: '/var/cache/apt/archives', mode: 'rw' };
+}
