@@ -21,7 +21,10 @@ export function selectedImageKind(): HostImageKind {
   return kind as HostImageKind;
 }
 
-const recipes: Record<HostImageKind, { file: string; build: (tag: string, file: string) => Promise<unknown> }> = {
+const recipes: Record<
+  HostImageKind,
+  { file: string; build: (tag: string, file: string) => Promise<unknown> }
+> = {
   debian12: { file: 'debian12.sh', build: (tag, file) => $`sh ${file} ${tag}` },
   'debian12-registry': {
     file: 'Dockerfile.registry',
@@ -48,7 +51,10 @@ export function ensureHostImage(kind: HostImageKind = selectedImageKind()): Prom
 async function buildIfMissing(kind: HostImageKind): Promise<string> {
   const recipe = recipes[kind];
   const file = recipeDir + recipe.file;
-  const hash = createHash('sha256').update(await readFile(file)).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex')
+    .slice(0, 12);
   const tag = `bosun-host:${kind}-${hash}`;
   const found = await $({ quiet: true, nothrow: true })`docker image inspect ${tag}`;
   if (found.exitCode !== 0) await recipe.build(tag, file);
