@@ -36,6 +36,8 @@ export interface HostRecap {
   changed: number;
   failed: number;
   skipped: number;
+  /** Failures that `ignoreErrors` let pass (not counted in `failed`). */
+  ignored: number;
   unreachable: boolean;
   /** The task that failed the host, and why (or why it was unreachable); secrets redacted. */
   failure?: { task?: string; message: string; code: string };

@@ -25,8 +25,7 @@ export interface RoleDefinition<S extends TObject = TObject> {
 
 /** Variables given to a role: fixed, or computed per host from the inventory. */
 export type RoleVariables<S extends TObject> =
-  | Partial<Static<S>>
-  | ((host: InventoryHost) => Partial<Static<S>>);
+  Partial<Static<S>> | ((host: InventoryHost) => Partial<Static<S>>);
 
 /** A role called with its variables, ready to go into a play. */
 export interface AppliedRole<S extends TObject = TObject> {

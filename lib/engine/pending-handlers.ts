@@ -1,0 +1,44 @@
+import { sh } from '../transport/shell.js';
+import type { Transport } from '../transport/transport.js';
+
+/**
+ * Notified handlers are recorded on the host until they have run, so a restart owed by a run that failed
+ * later is not lost: the next run finds the marker and runs the handler at the end of the role.
+ */
+const folder = '/var/lib/bosun/pending-handlers';
+
+export interface HandlerKey {
+  role: string;
+  handler: string;
+}
+
+const markerName = (key: HandlerKey) =>
+  Buffer.from(JSON.stringify([key.role, key.handler])).toString('base64url');
+
+export async function readPendingHandlers(transport: Transport): Promise<HandlerKey[]> {
+  const listing = await transport.exec(sh`ls -1 ${folder} 2>/dev/null || true`.text);
+  return listing.stdout
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((name) => {
+      try {
+        const [role, handler] = JSON.parse(Buffer.from(name, 'base64url').toString()) as [string, string];
+        return [{ role, handler }];
+      } catch {
+        return [];
+      }
+    });
+}
+
+export async function recordPendingHandlers(transport: Transport, keys: HandlerKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  const result = await transport.exec(
+    sh`mkdir -p ${folder} && cd ${folder} && touch ${keys.map(markerName)}`.text,
+  );
+  if (result.code !== 0)
+    throw new Error(`cannot record pending handlers in ${folder}: ${result.stderr.trim()}`);
+}
+
+export async function clearPendingHandler(transport: Transport, key: HandlerKey): Promise<void> {
+  await transport.exec(sh`rm -f ${`${folder}/${markerName(key)}`}`.text);
+}
