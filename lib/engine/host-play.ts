@@ -1,5 +1,6 @@
 import { BosunError, UnreachableError } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
+import type { Facts } from '../facts/facts.js';
 import type { Resource } from '../resources/resource.js';
 import { withBecome } from './become-view.js';
 import type { HostSession } from './host-session.js';
@@ -41,8 +42,9 @@ export async function runHostPlay(session: HostSession, play: Play, options: Hos
   const transport = await connectOnce(session, options);
   if (!transport) return;
   const view = withBecome(transport, play.become);
+  let facts: Facts;
   try {
-    session.facts = await gatherFacts(view);
+    facts = session.facts = await gatherFacts(view);
     session.pendingHandlers ??= await readPendingHandlers(view);
   } catch (error) {
     session.fail(
@@ -51,7 +53,7 @@ export async function runHostPlay(session: HostSession, play: Play, options: Hos
     );
     return;
   }
-  const ctx: RoleContext = { host: session.host, facts: session.facts };
+  const ctx: RoleContext = { host: session.host, facts };
   const units: Unit[] = (play.roles ?? []).map((applied, i) => {
     const vars = options.roleVariables[i];
     return {
@@ -70,7 +72,7 @@ export async function runHostPlay(session: HostSession, play: Play, options: Hos
       handlers: play.handlers?.(ctx) ?? {},
     });
   }
-  const resourceCtx = { transport: view, facts: session.facts, check: options.check };
+  const resourceCtx = { transport: view, facts, check: options.check };
   for (const unit of units) {
     if (!(await runUnit(session, play, unit, resourceCtx, options))) return;
   }

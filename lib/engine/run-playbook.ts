@@ -46,9 +46,19 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const check = options.check ?? false;
   const diff = options.diff ?? false;
 
+  const lastPlay = new Map<HostSession, number>();
+  plays.forEach(({ hosts }, index) => hosts.forEach((session) => lastPlay.set(session, index)));
+  const finished = new Set<HostSession>();
+  // A host's row is final as soon as its last play ends or it drops out; the progress view shows it then.
+  const finishHost = (session: HostSession) => {
+    if (finished.has(session)) return;
+    finished.add(session);
+    options.reporter.hostFinished(session.finish());
+  };
+
   options.reporter.runStarted({ playbook: playbook.name, hosts: [...sessions.keys()], check, diff });
   try {
-    for (const { play, hosts, roleVariables } of plays) {
+    for (const [playIndex, { play, hosts, roleVariables }] of plays.entries()) {
       const active = hosts.filter((session) => session.active);
       options.reporter.playStarted({ play: play.name, hosts: active.map((session) => session.host.name) });
       const abort = new AbortController();
@@ -76,8 +86,8 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     await Promise.all([...sessions.values()].map((session) => session.transport?.close()));
   }
 
-  const hosts = [...sessions.values()].map((session) => session.finish());
-  hosts.forEach((recap) => options.reporter.hostFinished(recap));
+  sessions.forEach(finishHost);
+  const hosts = [...sessions.values()].map((session) => session.recap);
   const result: RunResult = {
     playbook: playbook.name,
     check,
