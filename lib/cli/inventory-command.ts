@@ -17,7 +17,7 @@ export function inventoryCommand(): Command {
       const inventory = await loadInventory(flags.inventory);
       process.stdout.write(
         flags.list
-          ? JSON.stringify(inventoryToList(inventory), null, 2) + '\n'
+          ? JSON.stringify(inventoryToList(inventory), null, 4) + '\n'
           : inventoryToGraph(inventory) + '\n',
       );
     });
