@@ -1,8 +1,8 @@
 import { BosunError, UnreachableError } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { Facts } from '../facts/facts.js';
-import type { Resource } from '../resources/resource.js';
-import { withBecome } from './become-view.js';
+import type { Resource, ResourceContext } from '../resources/resource.js';
+import { hostTransport } from './become-view.js';
 import type { HostSession } from './host-session.js';
 import { clearPendingHandler, readPendingHandlers, recordPendingHandlers } from './pending-handlers.js';
 import type { Play } from './playbook.js';
@@ -39,9 +39,8 @@ interface Unit {
 
 /** Runs one play on one host: connect (once per run), gather facts, run each role, flush its handlers. */
 export async function runHostPlay(session: HostSession, play: Play, options: HostPlayOptions): Promise<void> {
-  const transport = await connectOnce(session, options);
-  if (!transport) return;
-  const view = withBecome(transport, play.become);
+  if (!(await connectOnce(session, options))) return;
+  const view = hostTransport(session, play.become);
   let facts: Facts;
   try {
     facts = session.facts = await gatherFacts(view);
@@ -72,7 +71,16 @@ export async function runHostPlay(session: HostSession, play: Play, options: Hos
       handlers: play.handlers?.(ctx) ?? {},
     });
   }
-  const resourceCtx = { transport: view, facts, check: options.check };
+  const resourceCtx: ResourceContext = {
+    transport: view,
+    facts,
+    check: options.check,
+    reconnect: async (settings) => {
+      const host = { ...session.host, connection: { ...session.host.connection, ...settings } };
+      await session.moveTo(await options.connect(host));
+      return view;
+    },
+  };
   for (const unit of units) {
     if (!(await runUnit(session, play, unit, resourceCtx, options))) return;
   }

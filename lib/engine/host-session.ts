@@ -1,6 +1,6 @@
 import type { Facts } from '../facts/facts.js';
 import type { InventoryHost } from '../inventory/inventory.js';
-import type { Transport } from '../transport/transport.js';
+import type { Transport, TransportCounters } from '../transport/transport.js';
 import type { HostRecap, TaskResult } from './results.js';
 
 /** Everything the engine keeps about one host for a whole run: its one connection and its tally. */
@@ -13,6 +13,8 @@ export class HostSession {
   pendingHandlers?: { role: string; handler: string }[];
   readonly recap: HostRecap;
   private readonly started = Date.now();
+  /** Counters of connections the host was moved away from (see moveTo). */
+  private retired: TransportCounters = { connectionsOpened: 0, commands: 0, bytesSent: 0, bytesReceived: 0 };
 
   constructor(readonly host: InventoryHost) {
     this.recap = {
@@ -44,8 +46,26 @@ export class HostSession {
     if (unreachable) this.recap.unreachable = true;
   }
 
+  /** Makes a fresh connection the host's connection for the rest of the run, closing the old one. */
+  async moveTo(transport: Transport): Promise<void> {
+    this.retired = this.counters();
+    await this.transport?.close();
+    this.transport = transport;
+  }
+
+  /** Counters of every connection this host used in the run. */
+  counters(): TransportCounters {
+    const current = this.transport?.counters;
+    return {
+      connectionsOpened: this.retired.connectionsOpened + (current?.connectionsOpened ?? 0),
+      commands: this.retired.commands + (current?.commands ?? 0),
+      bytesSent: this.retired.bytesSent + (current?.bytesSent ?? 0),
+      bytesReceived: this.retired.bytesReceived + (current?.bytesReceived ?? 0),
+    };
+  }
+
   finish(): HostRecap {
-    if (this.transport) this.recap.counters = { ...this.transport.counters };
+    this.recap.counters = this.counters();
     this.recap.durationMs = Date.now() - this.started;
     return this.recap;
   }

@@ -78,6 +78,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
               `stopped: host ${session.host.name} failed and play "${play.name}" sets anyErrorsFatal`,
             );
           }
+          if (!session.active || lastPlay.get(session) === playIndex) finishHost(session);
         });
         if (batch.every((session) => !session.active) || abort.signal.aborted) break;
       }

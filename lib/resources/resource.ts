@@ -7,6 +7,12 @@ export interface ResourceContext {
   readonly facts: Facts;
   /** Check mode: probe and plan only. Apply is never called; probes must not write either. */
   readonly check: boolean;
+  /**
+   * Logs in to the host afresh with changed connection settings (a new SSH port), as the next run would.
+   * On success the engine moves the host's connection to it for the rest of the run; on failure it throws
+   * and the current connection stays. Safety guards use it to prove that access survives a change.
+   */
+  reconnect(settings: { port?: number }): Promise<Transport>;
 }
 
 /**
