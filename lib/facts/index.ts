@@ -1,0 +1,3 @@
+export type { Facts } from './facts.js';
+export { gatherFacts } from './gather.js';
+export { parseFacts } from './parse-facts.js';

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { planService, service, type ServiceDesired, type ServiceState } from './service.js';
+
+const unitState = (overrides: Partial<ServiceState> = {}): ServiceState => ({
+  loadState: 'loaded',
+  activeState: 'active',
+  unitFileState: 'enabled',
+  canReload: true,
+  needDaemonReload: false,
+  ...overrides,
+});
+const stopped = unitState({ activeState: 'inactive', unitFileState: 'disabled' });
+const notFound = unitState({ loadState: 'not-found', activeState: 'inactive', unitFileState: '' });
+const want = (overrides: Partial<ServiceDesired>): ServiceDesired => ({
+  unit: 'cron.service',
+  daemonReload: false,
+  ...overrides,
+});
+
+describe('planService', () => {
+  it('starts and enables a stopped, disabled unit', () => {
+    assert.deepEqual(planService(stopped, want({ state: 'started', enabled: true })), {
+      changes: ['enable cron.service', 'start cron.service'],
+    });
+  });
+
+  it('stops and disables a running, enabled unit', () => {
+    assert.deepEqual(planService(unitState(), want({ state: 'stopped', enabled: false })), {
+      changes: ['disable cron.service', 'stop cron.service'],
+    });
+  });
+
+  it('changes nothing when the unit is as wanted', () => {
+    assert.deepEqual(planService(unitState(), want({ state: 'started', enabled: true })), { changes: [] });
+    assert.deepEqual(planService(stopped, want({ state: 'stopped', enabled: false })), { changes: [] });
+    assert.deepEqual(planService(unitState({ activeState: 'failed' }), want({ state: 'stopped' })), {
+      changes: [],
+    });
+  });
+
+  it('treats static and indirect units as enabled: there is nothing to enable', () => {
+    assert.deepEqual(planService(unitState({ unitFileState: 'static' }), want({ enabled: true })), {
+      changes: [],
+    });
+    assert.deepEqual(planService(unitState({ unitFileState: 'static' }), want({ enabled: false })), {
+      changes: [],
+    });
+  });
+
+  it('always restarts, and reloads what can reload', () => {
+    assert.deepEqual(planService(unitState(), want({ state: 'restarted' })), {
+      changes: ['restart cron.service'],
+    });
+    assert.deepEqual(planService(unitState(), want({ state: 'reloaded' })), {
+      changes: ['reload cron.service'],
+    });
+    assert.deepEqual(planService(unitState({ canReload: false }), want({ state: 'reloaded' })), {
+      changes: ['restart cron.service (it cannot reload)'],
+    });
+    assert.deepEqual(planService(stopped, want({ state: 'reloaded' })), { changes: ['start cron.service'] });
+  });
+
+  it('plans for a unit that is not installed yet, and says an earlier change is needed', () => {
+    assert.deepEqual(planService(notFound, want({ state: 'started', enabled: true, daemonReload: true })), {
+      changes: ['daemon-reload', 'enable cron.service', 'start cron.service'],
+      needsEarlierChanges: 'unit cron.service is not installed yet',
+    });
+  });
+
+  it('has nothing to stop or disable in a unit that does not exist', () => {
+    assert.deepEqual(planService(notFound, want({ state: 'stopped', enabled: false })), { changes: [] });
+  });
+
+  it('reloads systemd only when asked and needed', () => {
+    assert.deepEqual(planService(unitState({ needDaemonReload: true }), want({ daemonReload: true })), {
+      changes: ['daemon-reload'],
+    });
+    assert.deepEqual(planService(unitState(), want({ daemonReload: true })), { changes: [] });
+    assert.deepEqual(planService(unitState({ needDaemonReload: true }), want({})), { changes: [] });
+  });
+
+  it('refuses to start or enable a masked unit', () => {
+    const masked = unitState({ loadState: 'masked', activeState: 'inactive', unitFileState: 'masked' });
+    assert.throws(
+      () => planService(masked, want({ state: 'started' })),
+      /masked.*systemctl unmask cron\.service/,
+    );
+    assert.deepEqual(planService(masked, want({ state: 'stopped', enabled: false })), { changes: [] });
+  });
+});
+
+describe('service() options', () => {
+  it('adds .service to a bare name and keeps other unit types', () => {
+    assert.equal(service({ name: 'nginx' }).id, 'nginx.service');
+    assert.equal(service({ name: 'backup.timer' }).id, 'backup.timer');
+    assert.equal(service({ name: 'getty@tty1' }).id, 'getty@tty1.service');
+  });
+
+  it('rejects names that are not unit names', () => {
+    assert.throws(() => service({ name: 'cron; touch /tmp/pwned' }), /not a systemd unit name/);
+    assert.throws(() => service({ name: '--now' }), /not a systemd unit name/);
+  });
+});
