@@ -31,3 +31,5 @@ export {
 } from './command.js';
 export { contentDiff } from './content-diff.js';
 export { renderTemplate } from './render-template.js';
+export { guarded, armRollback, type RollbackGuard } from './rollback-guard.js';
+export { confirmAccess, type ConfirmAccessOptions } from './confirm-access.js';
