@@ -6,7 +6,8 @@ import type { Transport } from '../transport/transport.js';
 import { secret } from '../secrets/index.js';
 
 export interface ConnectionFlags {
-  knownHosts: KnownHostsPolicy;
+  /** Unset: ~/.ssh/config's StrictHostKeyChecking decides, else strict. */
+  knownHosts?: KnownHostsPolicy;
   knownHostsFile?: string;
   timeout: number;
 }
@@ -15,9 +16,10 @@ export interface ConnectionFlags {
 export function addConnectionFlags(command: Command): Command {
   return command
     .addOption(
-      new Option('--known-hosts <policy>', 'host key policy: strict refuses unknown and changed keys')
-        .choices(['strict', 'accept-new', 'off'])
-        .default('strict'),
+      new Option(
+        '--known-hosts <policy>',
+        'host key policy: strict refuses unknown and changed keys (default: ~/.ssh/config, else strict)',
+      ).choices(['strict', 'accept-new', 'off']),
     )
     .option('--known-hosts-file <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
     .option('--timeout <seconds>', 'SSH connect timeout in seconds', (value) => Number(value), 15);
@@ -36,5 +38,6 @@ export function connectWith(
       knownHostsFile: flags.knownHostsFile,
       connectTimeoutMs: flags.timeout * 1000,
       resolveSecret: secret,
+      onWarning,
     });
 }

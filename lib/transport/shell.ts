@@ -1,5 +1,3 @@
-import { quote } from 'zx';
-
 /**
  * Builds a shell command from a template, quoting every interpolated value so that a variable
  * holding `; rm -rf /` stays one literal argument. Arrays become several quoted arguments.
@@ -30,4 +28,13 @@ function render(value: unknown): string {
   if (Array.isArray(value)) return value.map(render).join(' ');
   if (value === undefined || value === null) throw new TypeError('sh: cannot quote an undefined value');
   return quote(String(value));
+}
+
+/**
+ * POSIX single quotes: the one form every /bin/sh reads the same way (dash included). zx's `quote` emits
+ * bash's `$'...'`, which dash reads as `$` plus a quoted string and a live rest: `a'; touch x #` ran `touch`.
+ */
+function quote(text: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.replaceAll("'", `'\\''`)}'`;
 }

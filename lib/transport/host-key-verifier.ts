@@ -1,0 +1,110 @@
+import { KnownHosts, fingerprint, keyTypeOf, knownHostsName, type KnownHostKey } from './known-hosts.js';
+import type { SshEndpoint } from './ssh-endpoint.js';
+
+const hostKeyAlgorithmsByType: Record<string, string[]> = {
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+
+/**
+ * Applies the known-hosts policy to the key one endpoint offers during the handshake. The verdict is kept so
+ * that a refused handshake is reported as a host key problem, not as a generic connection failure.
+ */
+export class HostKeyVerifier {
+  /** Why the key was refused, once `verify` refused it. */
+  refusal?: string;
+  private offered?: Buffer;
+
+  private constructor(
+    private readonly endpoint: SshEndpoint,
+    private readonly knownHosts: KnownHosts,
+    private readonly known: { keys: KnownHostKey[]; revoked: KnownHostKey[] },
+  ) {}
+
+  static async load(endpoint: SshEndpoint): Promise<HostKeyVerifier> {
+    const knownHosts = await KnownHosts.load(endpoint.knownHostsFile);
+    return new HostKeyVerifier(endpoint, knownHosts, knownHosts.lookup(endpoint.address, endpoint.port));
+  }
+
+  /**
+   * Host key algorithms to ask for: only the types already recorded, so that a host with several keys offers
+   * one we can check rather than a newer type we have never seen (which would look like a changed key).
+   */
+  get algorithms(): string[] | undefined {
+    if (this.known.keys.length === 0 || this.endpoint.knownHostsPolicy === 'off') return undefined;
+    return [...new Set(this.known.keys.flatMap((key) => hostKeyAlgorithmsByType[key.type] ?? [key.type]))];
+  }
+
+  /** ssh2's hostVerifier: true accepts the key. */
+  readonly verify = (blob: Buffer): boolean => {
+    this.offered = blob;
+    this.refusal = this.check(blob);
+    return this.refusal === undefined;
+  };
+
+  /**
+   * After a successful handshake: records a first-seen key under accept-new, and returns the warning that
+   * the policy `off` owes the user.
+   */
+  async settle(): Promise<string | undefined> {
+    const { endpoint, offered } = this;
+    if (!offered) return undefined;
+    if (endpoint.knownHostsPolicy === 'off') {
+      const recorded = this.known.keys.some((key) => key.blob.equals(offered));
+      return (
+        `${this.where}: host key checking is OFF; accepted host key ${describe(offered)} without verifying it` +
+        (recorded
+          ? '.'
+          : this.known.keys.length > 0
+            ? `, and it does NOT match the key recorded in ${endpoint.knownHostsFile}.`
+            : ` (not in ${endpoint.knownHostsFile}).`) +
+        ' Use the strict or accept-new policy outside throwaway environments.'
+      );
+    }
+    if (endpoint.knownHostsPolicy === 'accept-new' && this.known.keys.length === 0) {
+      await this.knownHosts.add(endpoint.address, endpoint.port, offered);
+    }
+    return undefined;
+  }
+
+  /** The refusal when the host offered none of the recorded key types (seen as a failed key exchange). */
+  noMatchingKeyType(): string {
+    return (
+      `${this.where} offers none of the host key types recorded for it in ${this.endpoint.knownHostsFile} ` +
+      `(${[...new Set(this.known.keys.map((key) => key.type))].join(', ')}): the host was reinstalled or someone is ` +
+      `intercepting the connection. If the change is expected, ${this.removeAdvice}.`
+    );
+  }
+
+  private get where(): string {
+    return `${this.endpoint.name} (${this.endpoint.address}:${this.endpoint.port})`;
+  }
+
+  private get removeAdvice(): string {
+    const { address, port, knownHostsFile } = this.endpoint;
+    return `remove the old key (ssh-keygen -R '${knownHostsName(address, port)}' -f ${knownHostsFile}) and connect again`;
+  }
+
+  private check(blob: Buffer): string | undefined {
+    const { endpoint, known } = this;
+    if (endpoint.knownHostsPolicy === 'off') return undefined;
+    if (known.revoked.some((key) => key.blob.equals(blob))) {
+      return `${this.where} offered host key ${describe(blob)}, which is marked @revoked in ${endpoint.knownHostsFile}; refusing to connect.`;
+    }
+    if (known.keys.some((key) => key.blob.equals(blob))) return undefined;
+    if (known.keys.length > 0) {
+      return (
+        `${this.where} offered host key ${describe(blob)}, which does NOT match the key recorded in ${endpoint.knownHostsFile}: ` +
+        `the host was reinstalled or someone is intercepting the connection. If the change is expected, ${this.removeAdvice}.`
+      );
+    }
+    if (endpoint.knownHostsPolicy === 'accept-new') return undefined;
+    return (
+      `${this.where} is not in ${endpoint.knownHostsFile}; it offered host key ${describe(blob)}. Verify the fingerprint, ` +
+      `then add the key (ssh-keyscan -p ${endpoint.port} ${endpoint.address} >> ${endpoint.knownHostsFile}) or run with --known-hosts accept-new.`
+    );
+  }
+}
+
+function describe(blob: Buffer): string {
+  return `${keyTypeOf(blob)} ${fingerprint(blob)}`;
+}
