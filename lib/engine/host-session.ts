@@ -1,7 +1,7 @@
 import type { Facts } from '../facts/facts.js';
 import type { InventoryHost } from '../inventory/inventory.js';
 import type { Transport, TransportCounters } from '../transport/transport.js';
-import type { HostRecap, TaskResult } from './results.js';
+import { emptyRecap, type HostRecap, type TaskResult } from './results.js';
 
 /** Everything the engine keeps about one host for a whole run: its one connection and its tally. */
 export class HostSession {
@@ -17,17 +17,7 @@ export class HostSession {
   private retired: TransportCounters = { connectionsOpened: 0, commands: 0, bytesSent: 0, bytesReceived: 0 };
 
   constructor(readonly host: InventoryHost) {
-    this.recap = {
-      host: host.name,
-      ok: 0,
-      changed: 0,
-      failed: 0,
-      skipped: 0,
-      ignored: 0,
-      unreachable: false,
-      counters: { connectionsOpened: 0, commands: 0, bytesSent: 0, bytesReceived: 0 },
-      durationMs: 0,
-    };
+    this.recap = emptyRecap(host.name);
   }
 
   /** A failed or unreachable host takes no further part in the run. */

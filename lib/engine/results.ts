@@ -45,6 +45,21 @@ export interface HostRecap {
   durationMs: number;
 }
 
+/** A recap with nothing counted yet: where every host starts. */
+export function emptyRecap(host: string): HostRecap {
+  return {
+    host,
+    ok: 0,
+    changed: 0,
+    failed: 0,
+    skipped: 0,
+    ignored: 0,
+    unreachable: false,
+    counters: { connectionsOpened: 0, commands: 0, bytesSent: 0, bytesReceived: 0 },
+    durationMs: 0,
+  };
+}
+
 export interface RunResult {
   playbook: string;
   check: boolean;

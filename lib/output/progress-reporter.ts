@@ -6,7 +6,14 @@ import {
   ProcessOutput,
   type ListrTaskWrapper,
 } from 'listr2';
-import type { HostRecap, Reporter, RunResult, TaskResult, TaskStatus } from '../engine/results.js';
+import {
+  emptyRecap,
+  type HostRecap,
+  type Reporter,
+  type RunResult,
+  type TaskResult,
+  type TaskStatus,
+} from '../engine/results.js';
 import { redactor as processRedactor, type Redactor } from '../secrets/redactor.js';
 import { taskLabel } from './format.js';
 import { PlainReporter } from './plain-reporter.js';
@@ -128,7 +135,7 @@ export class ProgressReporter implements Reporter {
   async runFinished(result: RunResult): Promise<void> {
     for (const [host, row] of this.#rows) {
       if (row.recap === undefined)
-        this.hostFinished(result.hosts.find((h) => h.host === host) ?? noRecap(host));
+        this.hostFinished(result.hosts.find((h) => h.host === host) ?? emptyRecap(host));
     }
     await this.#rendering;
     const plain = new PlainReporter(this.#options);
@@ -166,19 +173,4 @@ function failureText(recap: HostRecap): string {
   const failure = recap.failure;
   if (!failure) return `${recap.host}: ${recap.failed} failed`;
   return `${failure.task ? `[${failure.task}] ` : ''}${failure.message}`;
-}
-
-/** A host the engine never reported as finished (an interrupted run): its row just stops. */
-function noRecap(host: string): HostRecap {
-  return {
-    host,
-    ok: 0,
-    changed: 0,
-    failed: 0,
-    skipped: 0,
-    ignored: 0,
-    unreachable: false,
-    counters: { connectionsOpened: 0, commands: 0, bytesSent: 0, bytesReceived: 0 },
-    durationMs: 0,
-  };
 }
