@@ -18,6 +18,8 @@ export async function main(argv: string[]): Promise<number> {
     .addCommand(inventoryCommand())
     .addCommand(factsCommand())
     .addCommand(pingCommand(setExitCode));
+  // Commander exits by itself on bad flags; every command reports them as exit 5 instead.
+  for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);
     return exitCode;

@@ -1,7 +1,8 @@
-import { appendFile, mkdir, mkdtemp } from 'node:fs/promises';
+import { appendFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GenericContainer, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { AptCacheLease } from './apt-cache.js';
 import { ensureHostImage, type HostImageKind } from './host-image.js';
 import { testKey } from './test-key.js';
 
@@ -18,7 +19,7 @@ export interface ThrowawayHostOptions {
   writableNetworkSysctls?: boolean;
   /** Mount a tmpfs with exec on /var/lib/docker so Docker can run inside (docker-in-docker). */
   dockerInside?: boolean;
-  /** Share downloaded .deb files between hosts (a named volume); on by default. */
+  /** Share downloaded .deb files with the other throwaway hosts of this machine; on by default. */
   aptCache?: boolean;
 }
 
@@ -26,6 +27,16 @@ export interface ThrowawayHostOptions {
 class LoopbackSshContainer extends GenericContainer {
   bindSshToLoopback(): this {
     this.hostConfig.PortBindings = { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] };
+    return this;
+  }
+
+  /**
+   * What `docker run --security-opt systempaths=unconfined` does: the CLI turns that option into empty masked
+   * and read-only /proc paths; the engine's API refuses it as a security option.
+   */
+  unconfineSystemPaths(): this {
+    this.hostConfig.MaskedPaths = [];
+    this.hostConfig.ReadonlyPaths = [];
     return this;
   }
 }
@@ -40,6 +51,7 @@ export class ThrowawayHost {
     readonly container: StartedTestContainer,
     readonly port: number,
     readonly knownHostsFile: string,
+    private readonly aptCache: AptCacheLease | undefined,
   ) {}
 
   readonly address = '127.0.0.1';
@@ -54,7 +66,8 @@ export class ThrowawayHost {
     const tmpfs: Record<string, string> = { '/run': 'rw,mode=755', '/run/lock': 'rw' };
     if (options.dockerInside) tmpfs['/var/lib/docker'] = 'rw,exec,mode=711';
     const mounts = [{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' as const }];
-    if (options.aptCache !== false) mounts.push(await aptCacheMount());
+    const aptCache = options.aptCache === false ? undefined : await AptCacheLease.open();
+    if (aptCache) mounts.push({ source: aptCache.dir, target: '/var/cache/apt/archives', mode: 'rw' });
     let definition = new LoopbackSshContainer(image)
       .withName(`${name}-${process.pid}-${Date.now().toString(36)}`)
       .withHostname(name)
@@ -70,10 +83,13 @@ export class ThrowawayHost {
       ])
       .withStartupTimeout(120_000)
       .bindSshToLoopback();
-    if (options.writableNetworkSysctls) definition = definition.withSecurityOpt('systempaths=unconfined');
+    if (options.writableNetworkSysctls) definition = definition.unconfineSystemPaths();
     if (options.network) definition = definition.withNetwork(options.network).withNetworkAliases(name);
 
-    const container = await definition.start();
+    const container = await definition.start().catch(async (error: unknown) => {
+      await aptCache?.close();
+      throw error;
+    });
     try {
       await waitForSshd(container);
       const port = container.getMappedPort(22);
@@ -84,9 +100,10 @@ export class ThrowawayHost {
         .split('\n')
         .map((line) => `[127.0.0.1]:${port} ${line.split(' ').slice(0, 2).join(' ')}\n`);
       await appendFile(knownHostsFile, lines.join(''));
-      return new ThrowawayHost(name, container, port, knownHostsFile);
+      return new ThrowawayHost(name, container, port, knownHostsFile, aptCache);
     } catch (error) {
       await container.stop({ remove: true, timeout: 1 }).catch(() => undefined);
+      await aptCache?.close();
       throw error;
     }
   }
@@ -109,6 +126,7 @@ export class ThrowawayHost {
 
   async stop(): Promise<void> {
     await this.container.stop({ remove: true, removeVolumes: true, timeout: 1 });
+    await this.aptCache?.close();
   }
 }
 
@@ -120,11 +138,4 @@ async function waitForSshd(container: StartedTestContainer): Promise<void> {
     if (Date.now() > deadline) throw new Error(`sshd did not start in the throwaway host: ${probe.output}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-/** Downloaded .deb files shared by every throwaway host of this machine: apt locks the folder itself. */
-async function aptCacheMount(): Promise<{ source: string; target: string; mode: 'rw' }> {
-  const source = join(tmpdir(), 'bosun-apt-cache');
-  await mkdir(join(source, 'partial'), { recursive: true });
-  return { source, target: '/var/cache/apt/archives', mode: 'rw' };
 }
