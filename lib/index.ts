@@ -2,7 +2,13 @@
 export * from './errors.js';
 export { playbook, type Play, type Playbook } from './engine/playbook.js';
 export { task, type Task } from './engine/task.js';
-export { defineRole, type AppliedRole, type RoleContext, type RoleDefinition, type RoleVariables } from './engine/role.js';
+export {
+  defineRole,
+  type AppliedRole,
+  type RoleContext,
+  type RoleDefinition,
+  type RoleVariables,
+} from './engine/role.js';
 export { runPlaybook, type RunOptions } from './engine/run-playbook.js';
 export { loadPlaybook } from './engine/load-playbook.js';
 export { exitCodeOf } from './engine/exit-code.js';
@@ -16,4 +22,10 @@ export { secret, loadEnvFile, redact } from './secrets/index.js';
 export { createReporter } from './output/index.js';
 export { connect, type ConnectOptions } from './transport/connect.js';
 export { sh, raw, ShellCommand } from './transport/shell.js';
-export type { ExecOptions, ExecResult, Transport, TransportCounters, UploadOptions } from './transport/transport.js';
+export type {
+  ExecOptions,
+  ExecResult,
+  Transport,
+  TransportCounters,
+  UploadOptions,
+} from './transport/transport.js';

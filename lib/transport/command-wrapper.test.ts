@@ -121,7 +121,10 @@ describe('wrapCommand', function () {
 
   it('stops when the working directory is missing, even for a command of several lines', () => {
     const marker = join(dir, 'ran-anyway');
-    const { command } = wrapCommand(`echo one\ntouch '${marker}'`, { cwd: join(dir, 'missing'), env: { A: 'b' } });
+    const { command } = wrapCommand(`echo one\ntouch '${marker}'`, {
+      cwd: join(dir, 'missing'),
+      env: { A: 'b' },
+    });
     assert.throws(() => execFileSync('/bin/sh', ['-c', command], { stdio: 'pipe' }));
     assert.equal(existsSync(marker), false);
   });

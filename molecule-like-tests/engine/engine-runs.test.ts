@@ -21,15 +21,24 @@ describe('engine runs on throwaway hosts', function () {
     await writeFile(path, stringify({ all: { hosts: entries } }));
     return path;
   };
-  const entry = (host: ThrowawayHost, vars: Record<string, unknown> = {}) => ({ ...host.inventoryEntry(), ...vars });
+  const entry = (host: ThrowawayHost, vars: Record<string, unknown> = {}) => ({
+    ...host.inventoryEntry(),
+    ...vars,
+  });
   const bosun = (args: string[], env: Record<string, string> = {}) =>
     runBosun([...args, '--known-hosts-file', knownHosts], { env });
 
   before(async () => {
-    hosts = await Promise.all([ThrowawayHost.start({ name: 'engine-a' }), ThrowawayHost.start({ name: 'engine-b' })]);
+    hosts = await Promise.all([
+      ThrowawayHost.start({ name: 'engine-a' }),
+      ThrowawayHost.start({ name: 'engine-b' }),
+    ]);
     dir = await mkdtemp(join(tmpdir(), 'bosun-engine-'));
     knownHosts = join(dir, 'known_hosts');
-    await writeFile(knownHosts, (await Promise.all(hosts.map((h) => readFile(h.knownHostsFile, 'utf8')))).join(''));
+    await writeFile(
+      knownHosts,
+      (await Promise.all(hosts.map((h) => readFile(h.knownHostsFile, 'utf8')))).join(''),
+    );
   });
   after(async () => {
     await Promise.all(hosts.map((h) => h.stop()));
@@ -58,11 +67,30 @@ describe('engine runs on throwaway hosts', function () {
 
   it('keeps a notified handler pending on the host when a later task fails, and runs it next time', async () => {
     const inv = await inventory('handlers', { 'engine-a': entry(hosts[0]) });
-    const failing = await bosun(['run', fixture('handlers-playbook.ts'), '-i', inv, '-e', 'content=v2 fail=yes']);
+    const failing = await bosun([
+      'run',
+      fixture('handlers-playbook.ts'),
+      '-i',
+      inv,
+      '-e',
+      'content=v2 fail=yes',
+    ]);
     assert.equal(failing.code, 2, failing.stdout + failing.stderr);
-    assert.equal((await hosts[0].exec('cat /var/log/bosun-handler.log')).output, 'restarted\n', 'only the first run\'s handler');
+    assert.equal(
+      (await hosts[0].exec('cat /var/log/bosun-handler.log')).output,
+      'restarted\n',
+      "only the first run's handler",
+    );
 
-    const fixed = await bosun(['run', fixture('handlers-playbook.ts'), '-i', inv, '-e', 'content=v2', '--json']);
+    const fixed = await bosun([
+      'run',
+      fixture('handlers-playbook.ts'),
+      '-i',
+      inv,
+      '-e',
+      'content=v2',
+      '--json',
+    ]);
     assert.equal(fixed.code, 0, fixed.stderr);
     const tasks = JSON.parse(fixed.stdout).tasks as { task: string; status: string; handler?: boolean }[];
     assert.deepEqual(
@@ -71,7 +99,15 @@ describe('engine runs on throwaway hosts', function () {
     );
     assert.equal((await hosts[0].exec('cat /var/log/bosun-handler.log')).output, 'restarted\nrestarted\n');
 
-    const again = await bosun(['run', fixture('handlers-playbook.ts'), '-i', inv, '-e', 'content=v2', '--json']);
+    const again = await bosun([
+      'run',
+      fixture('handlers-playbook.ts'),
+      '-i',
+      inv,
+      '-e',
+      'content=v2',
+      '--json',
+    ]);
     assert.equal(JSON.parse(again.stdout).hosts[0].changed, 0);
   });
 
@@ -82,7 +118,11 @@ describe('engine runs on throwaway hosts', function () {
     });
     const run = await bosun(['run', fixture('fatal-playbook.ts'), '-i', inv]);
     assert.equal(run.code, 2);
-    assert.notEqual((await hosts[1].exec('test -e /etc/bosun-second-task')).code, 0, 'engine-b must not go on');
+    assert.notEqual(
+      (await hosts[1].exec('test -e /etc/bosun-second-task')).code,
+      0,
+      'engine-b must not go on',
+    );
     assert.match(run.stdout, /engine-b/);
   });
 
@@ -100,9 +140,20 @@ describe('engine runs on throwaway hosts', function () {
       assert.match(run.stdout, /\*\*\*/);
     }
     const json = JSON.parse(outputs[1].stdout);
-    assert.ok(json.tasks.some((t: { diff?: string }) => t.diff?.includes('API_TOKEN=***')), 'the diff is shown, masked');
-    assert.ok(json.tasks.some((t: { ignored?: boolean; message?: string }) => t.ignored && /token=\*\*\*/.test(t.message ?? '')));
-    assert.equal((await hosts[0].exec('cat /etc/bosun-secret.env')).output, `API_TOKEN=${TOKEN}\n`, 'the host gets the real value');
+    assert.ok(
+      json.tasks.some((t: { diff?: string }) => t.diff?.includes('API_TOKEN=***')),
+      'the diff is shown, masked',
+    );
+    assert.ok(
+      json.tasks.some(
+        (t: { ignored?: boolean; message?: string }) => t.ignored && /token=\*\*\*/.test(t.message ?? ''),
+      ),
+    );
+    assert.equal(
+      (await hosts[0].exec('cat /etc/bosun-secret.env')).output,
+      `API_TOKEN=${TOKEN}\n`,
+      'the host gets the real value',
+    );
 
     const missing = await bosun(['run', fixture('secret-playbook.ts'), '-i', inv]);
     assert.equal(missing.code, 5);
@@ -110,7 +161,12 @@ describe('engine runs on throwaway hosts', function () {
   });
 
   it('refuses bad input before touching any host, with distinct exit codes', async () => {
-    const typo = await bosun(['run', fixture('typo-playbook.ts'), '-i', await inventory('typo', { 'engine-a': entry(hosts[0]) })]);
+    const typo = await bosun([
+      'run',
+      fixture('typo-playbook.ts'),
+      '-i',
+      await inventory('typo', { 'engine-a': entry(hosts[0]) }),
+    ]);
     assert.equal(typo.code, 5);
     assert.match(typo.stderr, /role motd, host engine-a: unknown variable 'txet' \(did you mean 'text'\?\)/);
     assert.notEqual((await hosts[0].exec('test -e /etc/bosun-typo-motd')).code, 0);
@@ -121,16 +177,37 @@ describe('engine runs on throwaway hosts', function () {
     assert.match(bad.stderr, /bad-port\.yml/);
     assert.match(bad.stderr, /bosun_port/);
 
-    const unknownLimit = await bosun(['run', fixture('handlers-playbook.ts'), '-i', badPort.replace('bad-port', 'handlers'), '--limit', 'nosuchgroup']);
+    const unknownLimit = await bosun([
+      'run',
+      fixture('handlers-playbook.ts'),
+      '-i',
+      badPort.replace('bad-port', 'handlers'),
+      '--limit',
+      'nosuchgroup',
+    ]);
     assert.equal(unknownLimit.code, 5, unknownLimit.stderr);
   });
 
   it('with --check --detailed-exitcode exits 6 while changes are pending and 0 once converged', async () => {
     const inv = await inventory('detailed', { 'engine-b': entry(hosts[1], { content: 'detailed' }) });
-    const pending = await bosun(['run', fixture('handlers-playbook.ts'), '-i', inv, '--check', '--detailed-exitcode']);
+    const pending = await bosun([
+      'run',
+      fixture('handlers-playbook.ts'),
+      '-i',
+      inv,
+      '--check',
+      '--detailed-exitcode',
+    ]);
     assert.equal(pending.code, 6, pending.stdout + pending.stderr);
     assert.equal((await bosun(['run', fixture('handlers-playbook.ts'), '-i', inv])).code, 0);
-    const clean = await bosun(['run', fixture('handlers-playbook.ts'), '-i', inv, '--check', '--detailed-exitcode']);
+    const clean = await bosun([
+      'run',
+      fixture('handlers-playbook.ts'),
+      '-i',
+      inv,
+      '--check',
+      '--detailed-exitcode',
+    ]);
     assert.equal(clean.code, 0, clean.stdout);
   });
 
@@ -139,6 +216,9 @@ describe('engine runs on throwaway hosts', function () {
     await hosts[1].exec('rm -f /etc/ssh/ssh_host_* && ssh-keygen -A && systemctl restart ssh');
     const run = await bosun(['run', fixture('handlers-playbook.ts'), '-i', inv]);
     assert.equal(run.code, 3);
-    assert.match(run.stdout + run.stderr, /engine-b .*offered host key (ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) SHA256:[A-Za-z0-9+/]{43}, which does NOT match/s);
+    assert.match(
+      run.stdout + run.stderr,
+      /engine-b .*offered host key (ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) SHA256:[A-Za-z0-9+/]{43}, which does NOT match/s,
+    );
   });
 });
