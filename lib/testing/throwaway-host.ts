@@ -17,16 +17,30 @@ export interface ThrowawayHostOptions {
   network?: StartedNetwork;
   /** Let the host set its own network sysctls (`systempaths=unconfined`). */
   writableNetworkSysctls?: boolean;
-  /** Mount a tmpfs with exec on /var/lib/docker so Docker can run inside (docker-in-docker). */
+  /**
+   * Docker inside (docker-in-docker): a tmpfs with exec on /var/lib/docker, and no seccomp filter so that
+   * the inner runc may create its containers' keyrings.
+   */
   dockerInside?: boolean;
   /** Share downloaded .deb files with the other throwaway hosts of this machine; on by default. */
   aptCache?: boolean;
+  /**
+   * More container ports to publish, each on the same port number of 127.0.0.1 (with its known_hosts
+   * entries), so that a port the host's sshd moves to is reached as the inventory would name it.
+   * Choose free ports; nothing waits for them to listen.
+   */
+  extraPorts?: number[];
 }
 
 /** Docker's own GenericContainer, plus the one binding testcontainers cannot express: SSH on loopback only. */
 class LoopbackSshContainer extends GenericContainer {
-  bindSshToLoopback(): this {
+  bindSshToLoopback(extraPorts: number[] = []): this {
     this.hostConfig.PortBindings = { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] };
+    // Published but not exposed through testcontainers, whose wait strategy would wait for them to listen.
+    for (const port of extraPorts) {
+      this.createOpts.ExposedPorts = { ...this.createOpts.ExposedPorts, [`${port}/tcp`]: {} };
+      this.hostConfig.PortBindings[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: String(port) }];
+    }
     return this;
   }
 
@@ -82,8 +96,10 @@ export class ThrowawayHost {
         { content: testKey().publicKey + '\n', target: '/root/.ssh/authorized_keys', mode: 0o600 },
       ])
       .withStartupTimeout(120_000)
-      .bindSshToLoopback();
+      .bindSshToLoopback(options.extraPorts);
     if (options.writableNetworkSysctls) definition = definition.unconfineSystemPaths();
+    // runc inside creates a session keyring per container: the default seccomp profile refuses keyctl (EPERM).
+    if (options.dockerInside) definition = definition.withSecurityOpt('seccomp=unconfined');
     if (options.network) definition = definition.withNetwork(options.network).withNetworkAliases(name);
 
     const container = await definition.start().catch(async (error: unknown) => {
@@ -95,10 +111,12 @@ export class ThrowawayHost {
       const port = container.getMappedPort(22);
       const knownHostsFile = join(await mkdtemp(join(tmpdir(), 'bosun-known-hosts-')), 'known_hosts');
       const keys = await container.exec(['sh', '-c', 'cat /etc/ssh/ssh_host_*_key.pub']);
-      const lines = keys.output
-        .trim()
-        .split('\n')
-        .map((line) => `[127.0.0.1]:${port} ${line.split(' ').slice(0, 2).join(' ')}\n`);
+      const lines = [port, ...(options.extraPorts ?? [])].flatMap((published) =>
+        keys.output
+          .trim()
+          .split('\n')
+          .map((line) => `[127.0.0.1]:${published} ${line.split(' ').slice(0, 2).join(' ')}\n`),
+      );
       await appendFile(knownHostsFile, lines.join(''));
       return new ThrowawayHost(name, container, port, knownHostsFile, aptCache);
     } catch (error) {

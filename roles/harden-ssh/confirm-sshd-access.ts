@@ -1,0 +1,63 @@
+import { parseKeyValues } from '../../lib/facts/key-values.js';
+import { confirmAccess } from '../../lib/resources/confirm-access.js';
+import type { Plan, Resource } from '../../lib/resources/resource.js';
+import { guardFolder, type RollbackGuard } from '../../lib/resources/rollback-guard.js';
+import { sh } from '../../lib/transport/shell.js';
+import { loginSessionScript, parseLoginSession } from './login-session.js';
+
+export interface ConfirmSshdAccessOptions {
+  guard: RollbackGuard;
+  /** The ports sshd listens on after the change; Bosun logs in on the first. */
+  ports: number[];
+  /** The port the control machine reaches the first port on, when NAT maps it to another number. */
+  confirmPort?: number;
+}
+
+export interface ConfirmSshdAccessState {
+  /** The host-side port of the current session (undefined without an SSH session). */
+  sessionPort?: number;
+  armed: boolean;
+}
+
+/**
+ * The port for the fresh login: none (the current connection's settings) when the session already came in
+ * on the first configured port, which also holds behind NAT; otherwise that port (or confirmPort).
+ */
+export function confirmLoginPort(
+  options: ConfirmSshdAccessOptions,
+  sessionPort: number | undefined,
+): number | undefined {
+  const target = options.ports[0];
+  if (sessionPort === target) return undefined;
+  return options.confirmPort ?? target;
+}
+
+/**
+ * Handler that confirms the sshd change with a fresh login as the same user and key (confirmAccess):
+ * on the first configured port when the session is on another one, so the run, and the next run, move
+ * there. Check mode predicts the login: being notified means a real run would have armed the guard.
+ */
+export function confirmSshdAccess(options: ConfirmSshdAccessOptions): Resource<ConfirmSshdAccessState> {
+  const confirmFor = (state: ConfirmSshdAccessState) =>
+    confirmAccess({
+      guard: options.guard,
+      port: confirmLoginPort(options, state.sessionPort),
+      what: 'sshd configuration',
+    });
+  return {
+    kind: 'confirm-access',
+    id: options.guard.id,
+    async probe(ctx) {
+      const result = await ctx.transport.exec(
+        `${loginSessionScript}\n${sh`if [ -d ${guardFolder(options.guard)} ]; then echo armed=1; fi`}`,
+      );
+      const values = parseKeyValues(result.stdout);
+      return {
+        sessionPort: parseLoginSession(values)?.port,
+        armed: values.get('armed') === '1' || ctx.check,
+      };
+    },
+    plan: (current): Plan => confirmFor(current).plan({ armed: current.armed }),
+    apply: (ctx, current, plan) => confirmFor(current).apply(ctx, { armed: current.armed }, plan),
+  };
+}

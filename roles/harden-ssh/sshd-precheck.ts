@@ -1,0 +1,140 @@
+import { TaskError } from '../../lib/errors.js';
+import { parseKeyValues } from '../../lib/facts/key-values.js';
+import type { Plan, Resource } from '../../lib/resources/resource.js';
+import { runChecked } from '../../lib/resources/run-checked.js';
+import { accessProblems, type Account, type AccessPolicy, type AccessState } from './access-check.js';
+import { loginSessionScript, parseLoginSession } from './login-session.js';
+import { dropInDir, dropInPath, type RenderedDropIn } from './sshd-drop-in.js';
+import {
+  explainSshdTest,
+  layoutProblems,
+  mainConfigPath,
+  plannedConfig,
+  type SshdLayout,
+} from './sshd-layout.js';
+
+/** What the check read on the host, and what `sshd -t` said of the planned configuration. */
+export interface SshdPrecheckState {
+  host: string;
+  layout: SshdLayout;
+  access: AccessState;
+  /** `sshd -t` output when it rejected the planned configuration (undefined: accepted or not run). */
+  rejected?: string;
+}
+
+export interface SshdPrecheckDesired {
+  dropIn: RenderedDropIn;
+  policy: AccessPolicy;
+}
+
+const sshd = '/usr/sbin/sshd';
+
+const probeScript = [
+  loginSessionScript,
+  'if [ -n "$login_user" ]; then echo "login.groups=$(id -Gn -- "$login_user" | tr \' \' ,)"; fi',
+  // Who has a key today, where AuthorizedKeysFile says keys are (%h, %u, relative to the home).
+  `ak=$(${sshd} -T 2>/dev/null | sed -n 's/^authorizedkeysfile //p')`,
+  `[ -n "$ak" ] || ak='.ssh/authorized_keys .ssh/authorized_keys2'`,
+  'getent passwd | while IFS=: read -r name _ _ _ _ home shell; do',
+  `  case "$shell" in */nologin|*/false|'') continue ;; esac`,
+  '  for f in $ak; do',
+  '    [ "$f" = none ] && continue',
+  `    p=$(printf '%s\\n' "$f" | sed -e "s|%h|$home|g" -e "s|%u|$name|g" -e 's|%%|%|g')`,
+  '    case "$p" in /*) ;; *) p="$home/$p" ;; esac',
+  `    if [ -f "$p" ] && grep -qvE '^[[:space:]]*(#|$)' "$p"; then`,
+  `      echo "keyuser.$name=$(id -Gn -- "$name" | tr ' ' ,)"; break`,
+  '    fi',
+  '  done',
+  'done',
+  `printf 'main='; base64 -w0 < ${mainConfigPath} 2>/dev/null; echo`,
+  'i=0',
+  `for f in ${dropInDir}/*.conf; do`,
+  `  if [ ! -f "$f" ] || [ "$f" = ${dropInPath} ]; then continue; fi`,
+  '  i=$((i + 1))',
+  `  printf 'dropin.%s=%s ' "$i" "$(basename -- "$f" | base64 -w0)"; base64 -w0 < "$f"; echo`,
+  'done',
+  'exit 0',
+].join('\n');
+
+const groupsOf = (text: string | undefined) => (text ? text.split(',').filter(Boolean) : []);
+const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
+
+/**
+ * The first task of harden-ssh, before any change: refuses (with every reason, and nothing changed) a plan
+ * that would lock the connecting user out, a layout where the drop-in would not decide its settings, and
+ * settings that the host's sshd rejects. Probes in two round trips: the host's state, then
+ * `sshd -t -f /dev/stdin` on the whole planned configuration (nothing is written, so check mode runs it too).
+ */
+export function sshdPrecheck(desired: SshdPrecheckDesired): Resource<SshdPrecheckState> {
+  return {
+    kind: 'sshd-precheck',
+    id: dropInPath,
+    async probe(ctx) {
+      const { facts, transport } = ctx;
+      const unmet = [
+        facts.isRoot ? undefined : 'it needs root: connect as root or set become',
+        facts.init === 'systemd' ? undefined : 'it needs systemd to restart sshd',
+        facts.sshd.service ? undefined : 'no ssh or sshd unit is installed (openssh-server)',
+      ].filter(Boolean);
+      if (unmet.length > 0)
+        throw new TaskError(
+          'SSHD_PRECONDITION',
+          `${transport.hostName}: harden-ssh cannot run: ${unmet.join('; ')}.`,
+        );
+
+      const result = await runChecked(transport, probeScript, 'reading the sshd configuration and logins', {
+        code: 'PROBE_FAILED',
+      });
+      const values = parseKeyValues(result.stdout);
+      const session = parseLoginSession(values);
+      const keyUsers: Account[] = [...values]
+        .filter(([key]) => key.startsWith('keyuser.'))
+        .map(([key, groups]) => ({ name: key.slice('keyuser.'.length), groups: groupsOf(groups) }));
+      const layout: SshdLayout = {
+        main: decode(values.get('main') ?? ''),
+        dropIns: [...values]
+          .filter(([key]) => key.startsWith('dropin.'))
+          .map(([, value]) => {
+            const [name, content] = value.split(' ');
+            return { name: decode(name), content: decode(content ?? '') };
+          }),
+      };
+      const state: SshdPrecheckState = {
+        host: transport.hostName,
+        layout,
+        access: {
+          login: session && { name: session.user, groups: groupsOf(values.get('login.groups')) },
+          keyUsers,
+        },
+      };
+      const planned = plannedConfig(layout, desired.dropIn.content);
+      if (planned) {
+        const test = await transport.exec(`${sshd} -t -f /dev/stdin`, { stdin: planned.text });
+        if (test.code !== 0)
+          state.rejected = explainSshdTest(test.stderr || test.stdout || `exit ${test.code}`, planned);
+      }
+      return state;
+    },
+    plan: (current) => planSshdPrecheck(current, desired),
+    async apply() {
+      // The plan never has changes: it passes or throws.
+    },
+  };
+}
+
+/** Passes (no changes) or throws one TaskError listing every reason to refuse the settings. Pure. */
+export function planSshdPrecheck(current: SshdPrecheckState, desired: SshdPrecheckDesired): Plan {
+  const problems = [
+    ...accessProblems(current.access, desired.policy),
+    ...desired.dropIn.problems,
+    ...layoutProblems(current.layout, desired.dropIn.keywords),
+    ...(current.rejected
+      ? [`sshd -t rejects the planned configuration:\n    ${current.rejected.replaceAll('\n', '\n    ')}`]
+      : []),
+  ];
+  if (problems.length === 0) return { changes: [] };
+  throw new TaskError(
+    'SSHD_PLAN_REFUSED',
+    `${current.host}: harden-ssh refuses these sshd settings; nothing was changed:\n  - ${problems.join('\n  - ')}`,
+  );
+}
