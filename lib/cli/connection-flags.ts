@@ -29,11 +29,12 @@ export function addConnectionFlags(command: Command): Command {
 export function connectWith(
   flags: ConnectionFlags,
   onWarning: (message: string) => void,
-): (host: InventoryHost) => Promise<Transport> {
+): (host: InventoryHost, extra?: { trustedHostKey?: Buffer }) => Promise<Transport> {
   if (flags.knownHosts === 'off')
     onWarning('host keys are NOT verified (--known-hosts off): connections can be intercepted');
-  return (host) =>
+  return (host, extra) =>
     connect(host, {
+      ...extra,
       knownHostsPolicy: flags.knownHosts,
       knownHostsFile: flags.knownHostsFile,
       connectTimeoutMs: flags.timeout * 1000,

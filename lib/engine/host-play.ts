@@ -12,14 +12,14 @@ import { runTask, type TaskRun } from './run-task.js';
 import { isSelected, type TagFilter } from './tags.js';
 import type { Task } from './task.js';
 import type { Transport } from '../transport/transport.js';
-import type { InventoryHost } from '../inventory/inventory.js';
+import type { RunOptions } from './run-playbook.js';
 
 export interface HostPlayOptions extends TagFilter {
   check: boolean;
   diff: boolean;
   reporter: Reporter;
   redact: (text: string) => string;
-  connect: (host: InventoryHost) => Promise<Transport>;
+  connect: RunOptions['connect'];
   /** Role variables already validated for this host, in the play's role order. */
   roleVariables: Record<string, unknown>[];
   /** Set when another host failed in a play with anyErrorsFatal. */
@@ -77,7 +77,7 @@ export async function runHostPlay(session: HostSession, play: Play, options: Hos
     check: options.check,
     reconnect: async (settings) => {
       const host = { ...session.host, connection: { ...session.host.connection, ...settings } };
-      await session.moveTo(await options.connect(host));
+      await session.moveTo(await options.connect(host, { trustedHostKey: session.transport?.hostKey }));
       return view;
     },
   };

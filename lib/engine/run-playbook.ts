@@ -20,8 +20,11 @@ export interface RunOptions extends TagFilter {
   /** `-e` variables: highest precedence, over every inventory variable. */
   extraVars?: Record<string, unknown>;
   reporter: Reporter;
-  /** Opens the one connection of a host (the CLI passes transport/connect with its flags). */
-  connect: (host: InventoryHost) => Promise<Transport>;
+  /**
+   * Opens the one connection of a host (the CLI passes transport/connect with its flags). `trustedHostKey`
+   * is set when a guard moves the host to new settings: the key its current connection verified.
+   */
+  connect: (host: InventoryHost, options?: { trustedHostKey?: Buffer }) => Promise<Transport>;
   /** Hides secret values in everything reported. */
   redact?: (text: string) => string;
 }

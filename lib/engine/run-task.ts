@@ -45,7 +45,8 @@ export async function runTask(
   try {
     const current = await task.resource.probe(run.ctx);
     const plan = task.resource.plan(current);
-    if (!isChange(plan)) return { result: finish({ status: 'ok', changes: [] }) };
+    const note = plan.message === undefined ? {} : { message: run.redact(plan.message) };
+    if (!isChange(plan)) return { result: finish({ status: 'ok', changes: [], ...note }) };
     const diff = run.diff && plan.diff ? run.redact(plan.diff) : undefined;
     if (run.ctx.check) {
       if (plan.needsEarlierChanges && !run.earlierChanges) {
@@ -61,11 +62,12 @@ export async function runTask(
           changes: plan.changes,
           diff,
           afterEarlierChanges: !!plan.needsEarlierChanges || undefined,
+          ...note,
         }),
       };
     }
     await task.resource.apply(run.ctx, current, plan);
-    return { result: finish({ status: 'changed', changes: plan.changes, diff }) };
+    return { result: finish({ status: 'changed', changes: plan.changes, diff, ...note }) };
   } catch (error) {
     const message = run.redact(error instanceof Error ? error.message : String(error));
     const result = finish({ status: 'failed', changes: [], message });

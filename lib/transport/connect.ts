@@ -16,6 +16,8 @@ export interface ConnectOptions extends EndpointOverrides {
   resolveSecret?: (name: string) => string;
   /** Receives warnings to show the user (host key checking off); the transport never prints. */
   onWarning?: (message: string) => void;
+  /** The key the host proved on the run's current connection, when the run moves it to a new port. */
+  trustedHostKey?: Buffer;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function connect(host: InventoryHost, options: ConnectOptions = {})
   }
   return SshTransport.connect({
     hostName: host.name,
-    target: target.endpoint,
+    target: { ...target.endpoint, trustedHostKey: options.trustedHostKey },
     jumps,
     become,
     onWarning: options.onWarning,

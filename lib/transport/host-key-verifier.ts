@@ -30,8 +30,16 @@ export class HostKeyVerifier {
    * one we can check rather than a newer type we have never seen (which would look like a changed key).
    */
   get algorithms(): string[] | undefined {
-    if (this.known.keys.length === 0 || this.endpoint.knownHostsPolicy === 'off') return undefined;
-    return [...new Set(this.known.keys.flatMap((key) => hostKeyAlgorithmsByType[key.type] ?? [key.type]))];
+    if (this.endpoint.knownHostsPolicy === 'off') return undefined;
+    const trusted = this.endpoint.trustedHostKey;
+    const types =
+      this.known.keys.length > 0
+        ? this.known.keys.map((key) => key.type)
+        : trusted
+          ? [keyTypeOf(trusted)]
+          : [];
+    if (types.length === 0) return undefined;
+    return [...new Set(types.flatMap((type) => hostKeyAlgorithmsByType[type] ?? [type]))];
   }
 
   /** ssh2's hostVerifier: true accepts the key. */
@@ -60,10 +68,16 @@ export class HostKeyVerifier {
         ' Use the strict or accept-new policy outside throwaway environments.'
       );
     }
-    if (endpoint.knownHostsPolicy === 'accept-new' && this.known.keys.length === 0) {
+    const firstUse = endpoint.knownHostsPolicy === 'accept-new' || endpoint.trustedHostKey?.equals(offered);
+    if (firstUse && this.known.keys.length === 0) {
       await this.knownHosts.add(endpoint.address, endpoint.port, offered);
     }
     return undefined;
+  }
+
+  /** The key the host offered in the handshake (verified when the handshake succeeded). */
+  get offeredKey(): Buffer | undefined {
+    return this.offered;
   }
 
   /** The refusal when the host offered none of the recorded key types (seen as a failed key exchange). */
@@ -97,7 +111,7 @@ export class HostKeyVerifier {
         `the host was reinstalled or someone is intercepting the connection. If the change is expected, ${this.removeAdvice}.`
       );
     }
-    if (endpoint.knownHostsPolicy === 'accept-new') return undefined;
+    if (endpoint.knownHostsPolicy === 'accept-new' || endpoint.trustedHostKey?.equals(blob)) return undefined;
     return (
       `${this.where} is not in ${endpoint.knownHostsFile}; it offered host key ${describe(blob)}. Verify the fingerprint, ` +
       `then add the key (ssh-keyscan -p ${endpoint.port} ${endpoint.address} >> ${endpoint.knownHostsFile}) or run with --known-hosts accept-new.`

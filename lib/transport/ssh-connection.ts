@@ -27,6 +27,8 @@ export class SshConnection {
   private readonly waiting: (() => void)[] = [];
   /** What the policy `off` owes the user, if anything. */
   warning?: string;
+  /** The host key verified in the handshake. */
+  hostKey?: Buffer;
 
   private constructor(
     readonly endpoint: SshEndpoint,
@@ -56,6 +58,7 @@ export class SshConnection {
         throw failure(endpoint, verifier, error as Ssh2Error & { authProblems?: string[] }, via, attempt);
       }
       const connection = new SshConnection(endpoint, client);
+      connection.hostKey = verifier.offeredKey;
       try {
         connection.warning = await verifier.settle();
       } catch (error) {

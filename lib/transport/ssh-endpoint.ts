@@ -21,6 +21,11 @@ export interface SshEndpoint {
   knownHostsPolicy: KnownHostsPolicy;
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
+  /**
+   * A key the host already proved over another verified connection (the run moving it to a new SSH port):
+   * accepted where known_hosts has no entry for this address and port yet, then recorded there.
+   */
+  trustedHostKey?: Buffer;
 }
 
 /** Settings the command line may fix for every host; they win over the ssh config. */

@@ -40,6 +40,10 @@ export class SshTransport extends ShellTransport {
     return new SshTransport(options.hostName, options.become, connections);
   }
 
+  get hostKey(): Buffer | undefined {
+    return this.connections[this.connections.length - 1].hostKey;
+  }
+
   protected run(command: string, stdin: Buffer | undefined, timeoutMs?: number): Promise<RunResult> {
     return this.connections[this.connections.length - 1].exec(command, stdin, timeoutMs);
   }

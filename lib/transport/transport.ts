@@ -51,5 +51,7 @@ export interface Transport {
    */
   upload(path: string, content: string | Buffer, options?: UploadOptions): Promise<{ backupPath?: string }>;
   readonly counters: TransportCounters;
+  /** The host key this connection verified (SSH only): proof a fresh login on another port may rely on. */
+  readonly hostKey?: Buffer;
   close(): Promise<void>;
 }

@@ -50,6 +50,25 @@ describe('known-hosts policies on a throwaway host', function () {
       error.exitCode === 3 &&
       parts.every((part) => error.message.includes(part));
 
+  it('trusts, and records, a key the host proved on another connection (a port move), and only that key', async () => {
+    const verified = await connect(inventoryHost(host), options(host.knownHostsFile));
+    const proven = verified.hostKey!;
+    await verified.close();
+    const file = await knownHostsFile();
+    const moved = await connect(inventoryHost(host), options(file, { trustedHostKey: proven }));
+    assert.equal((await moved.exec('true')).code, 0);
+    await moved.close();
+    assert.match(await readFile(file, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${host.port} `, 'm'));
+
+    const other = await knownHostsFile();
+    const stranger = Buffer.from(proven);
+    stranger[stranger.length - 1] ^= 0xff;
+    await assert.rejects(
+      connect(inventoryHost(host), options(other, { trustedHostKey: stranger })),
+      refused('is not in'),
+    );
+  });
+
   it('strict (the default) refuses an unknown host, naming it and the fingerprint it offered', async () => {
     const file = await knownHostsFile();
     await assert.rejects(connect(inventoryHost(host), options(file)), (error: UnreachableError) => {
