@@ -53,7 +53,9 @@ export async function runHostPlay(session: HostSession, play: Play, options: Hos
     return;
   }
   const ctx: RoleContext = { host: session.host, facts };
-  const units: Unit[] = (play.roles ?? []).map((applied, i) => {
+  // Built one at a time, right before each runs: a role that cannot build its tasks for this host (bad
+  // facts, a resource refusing its options) fails this host only.
+  const units: (() => Unit)[] = (play.roles ?? []).map((applied, i) => () => {
     const vars = options.roleVariables[i];
     return {
       key: applied.role.name,
@@ -63,13 +65,14 @@ export async function runHostPlay(session: HostSession, play: Play, options: Hos
       handlers: applied.role.handlers?.(vars as never, ctx) ?? {},
     };
   });
-  if (play.tasks) {
-    units.push({
+  const { tasks, handlers } = play;
+  if (tasks) {
+    units.push(() => ({
       key: `play:${play.name}`,
       tags: play.tags ?? [],
-      tasks: play.tasks(ctx),
-      handlers: play.handlers?.(ctx) ?? {},
-    });
+      tasks: tasks(ctx),
+      handlers: handlers?.(ctx) ?? {},
+    }));
   }
   const resourceCtx: ResourceContext = {
     transport: view,
@@ -81,7 +84,19 @@ export async function runHostPlay(session: HostSession, play: Play, options: Hos
       return view;
     },
   };
-  for (const unit of units) {
+  for (const [index, build] of units.entries()) {
+    let unit: Unit;
+    try {
+      unit = build();
+    } catch (error) {
+      const name = play.roles?.[index]?.role.name ?? `play ${play.name}`;
+      session.fail({
+        task: `${name}: preparing its tasks`,
+        message: options.redact((error as Error).message),
+        code: codeOf(error),
+      });
+      return;
+    }
     if (!(await runUnit(session, play, unit, resourceCtx, options))) return;
   }
 }

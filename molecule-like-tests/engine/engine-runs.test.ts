@@ -126,6 +126,25 @@ describe('engine runs on throwaway hosts', function () {
     assert.match(run.stdout, /engine-b/);
   });
 
+  it('fails only the host for which a role cannot build its tasks', async () => {
+    const inv = await inventory('broken', {
+      'engine-a': entry(hosts[0], { broken: true }),
+      'engine-b': entry(hosts[1]),
+    });
+    const run = await bosun(['run', fixture('broken-role-playbook.ts'), '-i', inv, '--json']);
+    assert.equal(run.code, 2, run.stderr);
+    const recaps = JSON.parse(run.stdout).hosts as {
+      host: string;
+      failure?: { task: string; message: string };
+    }[];
+    const a = recaps.find((h) => h.host === 'engine-a')!;
+    assert.equal(a.failure?.task, 'picky: preparing its tasks');
+    assert.match(a.failure?.message ?? '', /engine-a has a setting picky cannot use/);
+    assert.equal(recaps.find((h) => h.host === 'engine-b')!.failure, undefined);
+    assert.equal((await hosts[1].exec('cat /etc/bosun-picky')).output, 'built\n');
+    assert.notEqual((await hosts[0].exec('test -e /etc/bosun-picky')).code, 0);
+  });
+
   it('never shows a secret in plain, verbose, diff or JSON output, nor in errors', async () => {
     const inv = await inventory('secret', { 'engine-a': entry(hosts[0]) });
     const env = { BOSUN_TEST_TOKEN: TOKEN };
