@@ -30,6 +30,8 @@ export interface Plan {
    * something, and fails otherwise; in a real run apply finds the precondition met or fails.
    */
   needsEarlierChanges?: string;
+  /** A short note shown with the task's result, changed or not (what a verification found, a version). */
+  message?: string;
 }
 
 /**
