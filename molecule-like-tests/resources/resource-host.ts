@@ -2,7 +2,7 @@ import type { Facts } from '../../lib/facts/facts.js';
 import { gatherFacts } from '../../lib/facts/gather.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
 import type { Plan, Resource, ResourceContext } from '../../lib/resources/resource.js';
-import { ThrowawayHost } from '../../lib/testing/throwaway-host.js';
+import { ThrowawayHost, type ThrowawayHostOptions } from '../../lib/testing/throwaway-host.js';
 import { connect } from '../../lib/transport/connect.js';
 import type { Transport } from '../../lib/transport/transport.js';
 
@@ -31,8 +31,8 @@ export class ResourceHost {
     readonly facts: Facts,
   ) {}
 
-  static async start(name: string): Promise<ResourceHost> {
-    const host = await ThrowawayHost.start({ name });
+  static async start(name: string, options: Omit<ThrowawayHostOptions, 'name'> = {}): Promise<ResourceHost> {
+    const host = await ThrowawayHost.start({ ...options, name });
     try {
       const transport = await ResourceHost.connectTo(host);
       return new ResourceHost(host, transport, await gatherFacts(transport));

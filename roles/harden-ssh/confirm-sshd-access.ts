@@ -3,7 +3,7 @@ import { confirmAccess } from '../../lib/resources/confirm-access.js';
 import type { Plan, Resource } from '../../lib/resources/resource.js';
 import { guardFolder, type RollbackGuard } from '../../lib/resources/rollback-guard.js';
 import { sh } from '../../lib/transport/shell.js';
-import { loginSessionScript, parseLoginSession } from './login-session.js';
+import { loginSessionScript, parseLoginSession } from '../../lib/facts/login-session.js';
 
 export interface ConfirmSshdAccessOptions {
   guard: RollbackGuard;
