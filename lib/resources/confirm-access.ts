@@ -22,7 +22,10 @@ export function confirmAccess(options: ConfirmAccessOptions): Resource<{ armed: 
   return {
     kind: 'confirm-access',
     id: options.guard.id,
-    probe: async (ctx) => ({ armed: (await ctx.transport.exec(sh`test -d ${dir}`.text)).code === 0 }),
+    // Notified in check mode means a real run would have armed the guard: predict the login then.
+    probe: async (ctx) => ({
+      armed: ctx.check || (await ctx.transport.exec(sh`test -d ${dir}`.text)).code === 0,
+    }),
     plan: (current): Plan =>
       current.armed
         ? {

@@ -1,0 +1,177 @@
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createGzip } from 'node:zlib';
+import { OptionsError, TaskError } from '../errors.js';
+import { parseKeyValues } from '../facts/key-values.js';
+import { sh } from '../transport/shell.js';
+import type { Plan, Resource } from './resource.js';
+import { lastLines, runChecked } from './run-checked.js';
+
+export interface DockerImagesOptions {
+  /** Image references on the control machine ('example/web:1.4.2'), to have on the host with the same id. */
+  images: string[];
+  /** How long `docker load` may take on the host; default 15 minutes. */
+  timeoutMs?: number;
+}
+
+/** One image on the control machine: its id and size (bytes, uncompressed). */
+export interface LocalImage {
+  id: string;
+  size: number;
+}
+
+export interface DockerImagesState {
+  /** false when the host has no docker command yet (an earlier task installs it). */
+  docker: boolean;
+  /** The image id on the host, by reference; undefined when the host does not have it. */
+  onHost: Record<string, string | undefined>;
+  local: Record<string, LocalImage>;
+}
+
+const run = promisify(execFile);
+
+/**
+ * Ships images from the control machine to the host without a registry: `docker save` here, gzipped,
+ * into `docker load` there, over the one SSH connection. Only images whose id on the host differs (or that
+ * it lacks) are shipped, all in one archive, so layers they share (a common base image) travel once.
+ *
+ * The transport takes a command's stdin as one Buffer, so the gzipped archive is held in memory while it
+ * is sent: fine for application images of a few hundred MB, not for multi-GB ones (use a registry there).
+ *
+ * Plan lines: `ship example/web:1 (sha256:1a2b3c4d5e6f, 92 MB, not on the host)`,
+ * `ship example/web:1 (sha256:0f9e8d7c6b5a → sha256:1a2b3c4d5e6f, 92 MB)`.
+ *
+ * @example
+ * dockerImages({ images: ['example/web:1.4.2', 'example/worker:1.4.2'] })
+ */
+export function dockerImages(options: DockerImagesOptions): Resource<DockerImagesState> {
+  const images = [...new Set(options.images)];
+  if (images.length === 0)
+    throw new OptionsError('DOCKER_IMAGES_EMPTY', 'dockerImages: list at least one image.');
+  for (const image of images)
+    if (!/^[a-z0-9][\w./:@-]*$/i.test(image))
+      throw new OptionsError(
+        'DOCKER_IMAGE_NAME',
+        `dockerImages: '${image}' is not an image reference such as 'example/web:1.4.2'.`,
+      );
+
+  return {
+    kind: 'docker-images',
+    id: images.join(', '),
+    async probe(ctx) {
+      const local = await localImages(images);
+      const script = [
+        'command -v docker >/dev/null 2>&1 || { echo docker=missing; exit 0; }',
+        ...images.map((image, i) =>
+          String(sh`echo "image.${i}=$(docker image inspect --format '{{.Id}}' ${image} 2>/dev/null)"`),
+        ),
+      ].join('\n');
+      const result = await runChecked(ctx.transport, script, 'reading the images on the host', {
+        code: 'PROBE_FAILED',
+      });
+      const values = parseKeyValues(result.stdout);
+      return {
+        docker: values.get('docker') !== 'missing',
+        onHost: Object.fromEntries(images.map((image, i) => [image, values.get(`image.${i}`) || undefined])),
+        local,
+      };
+    },
+    plan: (current) => planDockerImages(current),
+    async apply(ctx, current) {
+      const wanted = toShip(current);
+      const archive = await saveGzipped(wanted);
+      const check = wanted.map((image, i) =>
+        String(sh`echo "image.${i}=$(docker image inspect --format '{{.Id}}' ${image})"`),
+      );
+      const result = await runChecked(
+        ctx.transport,
+        ['docker load -q', ...check].join(' && '),
+        `loading ${wanted.join(', ')} (${megabytes(archive.length)} gzipped)`,
+        { code: 'DOCKER_LOAD_FAILED', stdin: archive, timeoutMs: options.timeoutMs ?? 15 * 60_000 },
+      );
+      const loaded = parseKeyValues(result.stdout);
+      const wrong = wanted.filter((image, i) => loaded.get(`image.${i}`) !== current.local[image].id);
+      if (wrong.length > 0)
+        throw new TaskError(
+          'DOCKER_LOAD_FAILED',
+          `${ctx.transport.hostName}: after docker load, ${wrong.join(', ')} still has another id than on the control machine.`,
+        );
+    },
+  };
+}
+
+/** The plan of shipping images: pure, from the ids here and there. */
+export function planDockerImages(current: DockerImagesState): Plan {
+  const changes = toShip(current).map((image) => {
+    const { id, size } = current.local[image];
+    const there = current.onHost[image];
+    return there === undefined
+      ? `ship ${image} (${shortId(id)}, ${megabytes(size)}, not on the host)`
+      : `ship ${image} (${shortId(there)} → ${shortId(id)}, ${megabytes(size)})`;
+  });
+  return {
+    changes,
+    ...(changes.length > 0 && !current.docker ? { needsEarlierChanges: 'docker is not installed yet' } : {}),
+  };
+}
+
+function toShip(current: DockerImagesState): string[] {
+  return Object.keys(current.local).filter((image) => current.onHost[image] !== current.local[image].id);
+}
+
+/** The id and size of each image on the control machine; fails naming an image it does not have. */
+export async function localImages(images: string[]): Promise<Record<string, LocalImage>> {
+  const found: Record<string, LocalImage> = {};
+  for (const image of images) {
+    const result = await run('docker', ['image', 'inspect', '--format', '{{.Id}} {{.Size}}', image]).catch(
+      (error: { stderr?: string; message: string }) => {
+        throw new OptionsError(
+          'IMAGE_NOT_LOCAL',
+          `image ${image} is not on the control machine (${lastLines(error.stderr || error.message, 1)}); build or pull it there first (docker build -t ${image} .).`,
+        );
+      },
+    );
+    const [id, size] = result.stdout.trim().split(' ');
+    found[image] = { id, size: Number(size) };
+  }
+  return found;
+}
+
+/** `docker save` of the images, gzipped as it streams (docker load reads gzip), collected in one Buffer. */
+function saveGzipped(images: string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const save = spawn('docker', ['save', ...images], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const gzip = createGzip({ level: 1 });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    save.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    save.on('error', reject);
+    gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+    gzip.on('error', reject);
+    save.stdout.pipe(gzip);
+    let saved: number | null | undefined;
+    let compressed = false;
+    const finish = () => {
+      if (saved === undefined || !compressed) return;
+      if (saved !== 0)
+        reject(
+          new TaskError(
+            'DOCKER_SAVE_FAILED',
+            `docker save ${images.join(' ')} failed on the control machine: ${lastLines(stderr, 5)}`,
+          ),
+        );
+      else resolve(Buffer.concat(chunks));
+    };
+    save.on('close', (code) => {
+      saved = code;
+      finish();
+    });
+    gzip.on('end', () => {
+      compressed = true;
+      finish();
+    });
+  });
+}
+
+const shortId = (id: string) => id.replace(/^(sha256:)?(.{12}).*$/, 'sha256:$2');
+const megabytes = (bytes: number) => `${Math.max(1, Math.round(bytes / 1e6))} MB`;

@@ -1,0 +1,92 @@
+import { defineRole, type RoleContext } from '../../lib/engine/role.js';
+import { task } from '../../lib/engine/task.js';
+import { apt } from '../../lib/resources/apt.js';
+import { blockInFile } from '../../lib/resources/block-in-file.js';
+import { command } from '../../lib/resources/command.js';
+import { confirmAccess } from '../../lib/resources/confirm-access.js';
+import { guarded, type RollbackGuard } from '../../lib/resources/rollback-guard.js';
+import { ufwFirewall } from '../../lib/resources/ufw-firewall.js';
+import { dockerUserMarkers, dockerUserRules } from './docker-user-rules.js';
+import { ufwVariables, type UfwVariables } from './variables.js';
+
+/**
+ * After a rollback has put ufw's files back: make them live again. `ufw --force enable` on a running
+ * firewall does not reread the rules, so a running one is reloaded; one that was off is switched off.
+ */
+export const ufwRestoreCommand = [
+  'if grep -qx ENABLED=yes /etc/ufw/ufw.conf; then',
+  "  if ufw status | grep -qx 'Status: active'; then ufw reload; else ufw --force enable; fi",
+  'else ufw disable; fi',
+].join('\n');
+
+/** Every change of the role is guarded: the host restores ufw's files by itself unless a fresh login confirms. */
+export function ufwGuard(vars: UfwVariables): RollbackGuard {
+  return {
+    id: 'ufw',
+    paths: ['/etc/ufw', '/etc/default/ufw'],
+    restore: ufwRestoreCommand,
+    timeoutSeconds: vars.rollbackTimeoutSeconds,
+  };
+}
+
+/**
+ * The ufw firewall: installed, rules (with `purge`), default policies, logging, enabled, and optionally the
+ * DOCKER-USER chain so that ports Docker publishes obey ufw. It never locks out: the plan refuses a
+ * firewall that would block the SSH port of this connection or any of `sshPorts`, the SSH rules go in
+ * before the policies change or the firewall is enabled, and every change runs under a host-side rollback
+ * cancelled only by a fresh SSH login at the end of the role. See docs/roles/ufw.md.
+ *
+ * @example
+ * ufw({ rules: [{ rule: 'limit', port: 52231 }, { rule: 'allow', port: 80 }, { rule: 'allow', port: 443 }], purge: true })
+ */
+export const ufw = defineRole({
+  name: 'ufw',
+  variables: ufwVariables,
+  tasks: (vars, { host }: RoleContext) => {
+    const guard = ufwGuard(vars);
+    return [
+      task('ufw installed', apt({ packages: ['ufw'] })),
+      task(
+        'firewall rules, policies and logging',
+        guarded(
+          ufwFirewall({
+            rules: vars.rules,
+            purge: vars.purge,
+            defaults: vars.defaults,
+            logging: vars.logging,
+            enabled: vars.enabled,
+            sshPorts: vars.sshPorts,
+            connectionPort: host.connection.connection === 'ssh' ? (host.connection.port ?? 22) : undefined,
+          }),
+          guard,
+        ),
+        { notify: ['confirm SSH access'] },
+      ),
+      // Left alone unless set: a block that ufw-docker's own script wrote is not Bosun's to remove.
+      ...(vars.dockerUserChain === undefined
+        ? []
+        : [
+            task(
+              'Docker-published ports obey ufw (DOCKER-USER rules in after.rules)',
+              guarded(
+                blockInFile({
+                  path: '/etc/ufw/after.rules',
+                  block: dockerUserRules,
+                  ...dockerUserMarkers,
+                  state: vars.dockerUserChain ? 'present' : 'absent',
+                }),
+                guard,
+              ),
+              { notify: ['reload ufw', 'confirm SSH access'] },
+            ),
+          ]),
+    ];
+  },
+  handlers: (vars) => ({
+    // Prints "Firewall not enabled (skipping reload)" and succeeds when ufw is off.
+    'reload ufw': command({ run: 'ufw reload' }),
+    'confirm SSH access': confirmAccess({ guard: ufwGuard(vars), what: 'firewall' }),
+  }),
+});
+
+export { ufwVariables, type UfwVariables } from './variables.js';
