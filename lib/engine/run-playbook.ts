@@ -1,5 +1,5 @@
 import type { Inventory, InventoryHost } from '../inventory/inventory.js';
-import { selectHosts } from '../inventory/index.js';
+import { selectHosts, withExtraVars } from '../inventory/index.js';
 import type { Transport } from '../transport/transport.js';
 import { HostSession } from './host-session.js';
 import { runHostPlay } from './host-play.js';
@@ -17,7 +17,7 @@ export interface RunOptions extends TagFilter {
   diff?: boolean;
   /** Hosts in parallel (default 10). */
   forks?: number;
-  /** `-e` variables: highest precedence, over every inventory variable. */
+  /** `-e` variables: highest precedence, over every inventory variable, connection keys included. */
   extraVars?: Record<string, unknown>;
   reporter: Reporter;
   /**
@@ -111,17 +111,15 @@ function prepare(
   options: RunOptions,
   sessions: Map<string, HostSession>,
 ): PreparedPlay[] {
+  const inventory = withExtraVars(options.inventory, options.extraVars ?? {});
   const limited = options.limit
-    ? new Set(selectHosts(options.inventory, options.limit).map((host) => host.name))
+    ? new Set(selectHosts(inventory, options.limit).map((host) => host.name))
     : undefined;
   const problems: string[] = [];
   const prepared = playbook.plays.map((play) => {
-    const hosts = selectHosts(options.inventory, play.hosts).filter(
-      (host) => !limited || limited.has(host.name),
-    );
+    const hosts = selectHosts(inventory, play.hosts).filter((host) => !limited || limited.has(host.name));
     const roleVariables = new Map<string, Record<string, unknown>[]>();
-    for (const inventoryHost of hosts) {
-      const host = { ...inventoryHost, vars: { ...inventoryHost.vars, ...options.extraVars } };
+    for (const host of hosts) {
       roleVariables.set(
         host.name,
         (play.roles ?? []).map((applied) => {

@@ -5,3 +5,4 @@ export { inventoryToList, type InventoryList, type ListedGroup, type ListMeta } 
 export { inventoryToGraph } from './graph-output.js';
 export { InventoryError, type InventoryIssue } from './inventory-error.js';
 export { CONNECTION_KEYS } from './connection-keys.js';
+export { withExtraVars } from './extra-vars.js';
