@@ -6,6 +6,22 @@ const hostKeyAlgorithmsByType: Record<string, string[]> = {
 };
 
 /**
+ * Strongest first: the handshake verifies the first type both sides have, and that key is the one a later
+ * fresh login relies on (hardening keeps ed25519 but may drop ECDSA or replace a short RSA key).
+ */
+const typePreference = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp521',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp256',
+  'ssh-rsa',
+];
+const preferenceOf = (type: string) => {
+  const index = typePreference.indexOf(type);
+  return index === -1 ? typePreference.length : index;
+};
+
+/**
  * Applies the known-hosts policy to the key one endpoint offers during the handshake. The verdict is kept so
  * that a refused handshake is reported as a host key problem, not as a generic connection failure.
  */
@@ -39,7 +55,8 @@ export class HostKeyVerifier {
           ? [keyTypeOf(trusted)]
           : [];
     if (types.length === 0) return undefined;
-    return [...new Set(types.flatMap((type) => hostKeyAlgorithmsByType[type] ?? [type]))];
+    const ordered = [...types].sort((x, y) => preferenceOf(x) - preferenceOf(y));
+    return [...new Set(ordered.flatMap((type) => hostKeyAlgorithmsByType[type] ?? [type]))];
   }
 
   /** ssh2's hostVerifier: true accepts the key. */
@@ -82,6 +99,13 @@ export class HostKeyVerifier {
 
   /** The refusal when the host offered none of the recorded key types (seen as a failed key exchange). */
   noMatchingKeyType(): string {
+    const trusted = this.endpoint.trustedHostKey;
+    if (this.known.keys.length === 0 && trusted) {
+      return (
+        `${this.where} offers no host key of type ${keyTypeOf(trusted)}, the type of the key it proved on the run's ` +
+        `verified connection, so the new address cannot be trusted; add its key to ${this.endpoint.knownHostsFile}.`
+      );
+    }
     return (
       `${this.where} offers none of the host key types recorded for it in ${this.endpoint.knownHostsFile} ` +
       `(${[...new Set(this.known.keys.map((key) => key.type))].join(', ')}): the host was reinstalled or someone is ` +
