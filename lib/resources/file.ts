@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { dirname } from 'node:path';
 import { OptionsError, TaskError } from '../errors.js';
 import { parseKeyValues } from '../facts/key-values.js';
 import { sh } from '../transport/shell.js';
@@ -9,7 +8,7 @@ import { normalizeMode } from './file-mode.js';
 import {
   attributeChanges,
   describeAttributes,
-  missingOwnership,
+  fileWriteBlocker,
   parseStat,
   setAttributesCommand,
   statScript,
@@ -208,12 +207,7 @@ export function planFile(current: FileState, desired: FileDesired): Plan {
     }
     changes.push(...attributeChanges(stat, desired));
   }
-  const blocker =
-    changes.length === 0
-      ? undefined
-      : !current.parentExists
-        ? `directory ${dirname(desired.path)} does not exist yet`
-        : missingOwnership(desired, { owner: current.ownerMissing, group: current.groupMissing });
+  const blocker = changes.length === 0 ? undefined : fileWriteBlocker(desired.path, desired, current);
   return { changes, ...(diff ? { diff } : {}), ...(blocker ? { needsEarlierChanges: blocker } : {}) };
 }
 

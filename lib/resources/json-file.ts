@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import { OptionsError, TaskError } from '../errors.js';
 import { parseKeyValues } from '../facts/key-values.js';
 import { sh } from '../transport/shell.js';
@@ -9,7 +8,7 @@ import { isJsonObject, jsonChanges, jsonEqual, mergeJson, type JsonObject } from
 import {
   attributeChanges,
   describeAttributes,
-  missingOwnership,
+  fileWriteBlocker,
   parseStat,
   setAttributesCommand,
   statScript,
@@ -215,9 +214,7 @@ export function jsonFileActions(current: JsonFileState, desired: JsonFileDesired
     actions.lines.push(...attributeChanges(stat, desired));
   }
   if (actions.lines.length > 0) {
-    const blocker = !current.parentExists
-      ? `directory ${dirname(path)} does not exist yet`
-      : missingOwnership(desired, { owner: current.ownerMissing, group: current.groupMissing });
+    const blocker = fileWriteBlocker(path, desired, current);
     if (blocker) actions.blocker = blocker;
   }
   return actions;

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { sh, raw, type ShellCommand } from '../transport/shell.js';
 
 /** Mode and ownership a file or directory should have; unset means "leave as it is". */
@@ -73,6 +74,19 @@ export function missingOwnership(
   if (missing.owner) return `user ${attributes.owner} does not exist yet`;
   if (missing.group) return `group ${attributes.group} does not exist yet`;
   return undefined;
+}
+
+/**
+ * Why a file cannot be written yet, for Plan.needsEarlierChanges: its folder, owner or group does not exist
+ * (an earlier task of the run creates them). Undefined when nothing is missing.
+ */
+export function fileWriteBlocker(
+  path: string,
+  attributes: PathAttributes,
+  current: { parentExists: boolean; ownerMissing: boolean; groupMissing: boolean },
+): string | undefined {
+  if (!current.parentExists) return `directory ${dirname(path)} does not exist yet`;
+  return missingOwnership(attributes, { owner: current.ownerMissing, group: current.groupMissing });
 }
 
 /** Plan lines such as 'mode 0600 → 0644' and 'owner root → deploy' for an existing path. */
