@@ -10,7 +10,7 @@ import {
   describeAttributes,
   fileWriteBlocker,
   parseStat,
-  setAttributesCommand,
+  writeFileOrAttributes,
   statScript,
   type PathAttributes,
   type PathStat,
@@ -162,18 +162,15 @@ export function file(options: FileOptions): Resource<FileState> {
         await runChecked(ctx.transport, sh`rm -f -- ${path}`, `removing ${path}`, { code: 'FILE_FAILED' });
         return;
       }
-      if (!current.stat || (want.content !== undefined && current.sha256 !== sha256(want.content))) {
-        // The transport's atomic upload fails with the validator's output and leaves the old file in place.
-        await ctx.transport.upload(path, want.content ?? Buffer.alloc(0), {
-          ...attributes,
-          validate: options.validate,
-          backup: options.backup,
-        });
-        return;
-      }
-      const command = setAttributesCommand(path, attributes);
-      if (command)
-        await runChecked(ctx.transport, command, `setting mode/owner of ${path}`, { code: 'FILE_FAILED' });
+      const contentChanged =
+        !current.stat || (want.content !== undefined && current.sha256 !== sha256(want.content));
+      await writeFileOrAttributes(
+        ctx.transport,
+        path,
+        contentChanged ? (want.content ?? Buffer.alloc(0)) : undefined,
+        attributes,
+        { validate: options.validate, backup: options.backup },
+      );
     },
   };
 }

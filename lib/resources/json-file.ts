@@ -10,7 +10,7 @@ import {
   describeAttributes,
   fileWriteBlocker,
   parseStat,
-  setAttributesCommand,
+  writeFileOrAttributes,
   statScript,
   type PathAttributes,
   type PathStat,
@@ -150,18 +150,16 @@ export function jsonFile(options: JsonFileOptions): Resource<JsonFileState> {
     plan: (current) => planJsonFile(current, desired),
     async apply(ctx, current) {
       const actions = jsonFileActions(current, desired);
-      if (actions.write !== undefined) {
-        await ctx.transport.upload(path, actions.write, {
-          mode: desired.mode,
-          owner: desired.owner,
-          group: desired.group,
+      const { mode, owner, group } = desired;
+      await writeFileOrAttributes(
+        ctx.transport,
+        path,
+        actions.write,
+        { mode, owner, group },
+        {
           validate: options.validate,
-        });
-        return;
-      }
-      const command = setAttributesCommand(path, desired);
-      if (command)
-        await runChecked(ctx.transport, command, `setting mode/owner of ${path}`, { code: 'FILE_FAILED' });
+        },
+      );
     },
   };
 }

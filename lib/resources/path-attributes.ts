@@ -1,5 +1,7 @@
 import { dirname } from 'node:path';
 import { sh, raw, type ShellCommand } from '../transport/shell.js';
+import type { Transport, UploadOptions } from '../transport/transport.js';
+import { runChecked } from './run-checked.js';
 
 /** Mode and ownership a file or directory should have; unset means "leave as it is". */
 export interface PathAttributes {
@@ -129,3 +131,23 @@ export function describeAttributes(attributes: PathAttributes): string {
 
 const isNumeric = (id: string) => /^\d+$/.test(id);
 const sameId = (wanted: string, name: string, id: string) => wanted === (isNumeric(wanted) ? id : name);
+
+/**
+ * Applies a regular file's plan: new content goes up atomically (validated, with the attributes), else only
+ * the mode and owner that differ are set, in one command.
+ */
+export async function writeFileOrAttributes(
+  transport: Transport,
+  path: string,
+  content: string | Buffer | undefined,
+  attributes: PathAttributes,
+  upload: Pick<UploadOptions, 'validate' | 'backup'> = {},
+): Promise<void> {
+  if (content !== undefined) {
+    // The atomic upload fails with the validator's output and leaves the old file in place.
+    await transport.upload(path, content, { ...attributes, ...upload });
+    return;
+  }
+  const command = setAttributesCommand(path, attributes);
+  if (command) await runChecked(transport, command, `setting mode/owner of ${path}`, { code: 'FILE_FAILED' });
+}
