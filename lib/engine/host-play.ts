@@ -4,7 +4,7 @@ import type { Facts } from '../facts/facts.js';
 import type { Resource, ResourceContext } from '../resources/resource.js';
 import { hostTransport } from './become-view.js';
 import type { HostSession } from './host-session.js';
-import { clearPendingHandler, readPendingHandlers, recordPendingHandlers } from './pending-handlers.js';
+import { clearPendingHandler, pendingHandlers, recordPendingHandlers } from './pending-handlers.js';
 import type { Play } from './playbook.js';
 import type { Reporter, TaskResult } from './results.js';
 import type { RoleContext } from './role.js';
@@ -44,7 +44,7 @@ export async function runHostPlay(session: HostSession, play: Play, options: Hos
   let facts: Facts;
   try {
     facts = session.facts = await gatherFacts(view);
-    session.pendingHandlers ??= await readPendingHandlers(view);
+    session.pendingHandlers ??= pendingHandlers(facts);
   } catch (error) {
     session.fail(
       { task: 'gather facts', message: options.redact((error as Error).message), code: codeOf(error) },

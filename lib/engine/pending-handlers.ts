@@ -1,3 +1,4 @@
+import { pendingHandlersFolder, type Facts } from '../facts/facts.js';
 import { sh } from '../transport/shell.js';
 import type { Transport } from '../transport/transport.js';
 
@@ -5,7 +6,7 @@ import type { Transport } from '../transport/transport.js';
  * Notified handlers are recorded on the host until they have run, so a restart owed by a run that failed
  * later is not lost: the next run finds the marker and runs the handler at the end of the role.
  */
-const folder = '/var/lib/bosun/pending-handlers';
+const folder = pendingHandlersFolder;
 
 export interface HandlerKey {
   role: string;
@@ -15,19 +16,16 @@ export interface HandlerKey {
 const markerName = (key: HandlerKey) =>
   Buffer.from(JSON.stringify([key.role, key.handler])).toString('base64url');
 
-export async function readPendingHandlers(transport: Transport): Promise<HandlerKey[]> {
-  const listing = await transport.exec(sh`ls -1 ${folder} 2>/dev/null || true`.text);
-  return listing.stdout
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((name) => {
-      try {
-        const [role, handler] = JSON.parse(Buffer.from(name, 'base64url').toString()) as [string, string];
-        return [{ role, handler }];
-      } catch {
-        return [];
-      }
-    });
+/** The handlers an earlier run owes, from the markers the facts listed (read in the same round trip). */
+export function pendingHandlers(facts: Facts): HandlerKey[] {
+  return facts.pendingHandlerMarkers.flatMap((name) => {
+    try {
+      const [role, handler] = JSON.parse(Buffer.from(name, 'base64url').toString()) as [string, string];
+      return [{ role, handler }];
+    } catch {
+      return [];
+    }
+  });
 }
 
 export async function recordPendingHandlers(transport: Transport, keys: HandlerKey[]): Promise<void> {

@@ -1,9 +1,12 @@
+import { pendingHandlersFolder } from './facts.js';
+
 /**
  * The one shell script that gathers a host's facts: `key=value` lines, read by `parseFacts`.
  * POSIX sh, nothing to install on the target; every probe tolerates a missing tool (stderr is
  * discarded, absent keys become defaults), so a minimal container answers as well as a full server.
  */
 export const factsScript = String.raw`exec 2>/dev/null
+echo "pending_handlers=$(ls -1 ${pendingHandlersFolder} | tr '\n' ' ')"
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 for f in /etc/os-release /usr/lib/os-release; do
   if [ -r "$f" ]; then grep -E '^(ID|ID_LIKE|VERSION_ID|VERSION_CODENAME|PRETTY_NAME)=' "$f" | sed 's/^/os./'; break; fi

@@ -43,4 +43,9 @@ export interface Facts {
     /** 'v2' for the `docker compose` plugin, 'v1' for `docker-compose`, or none. */
     compose: 'v2' | 'v1' | 'none';
   };
+  /** Markers of handlers notified by an earlier run that did not get to run them (see the engine). */
+  pendingHandlerMarkers: string[];
 }
+
+/** Where Bosun keeps the markers of handlers owed by an earlier run, one empty file each. */
+export const pendingHandlersFolder = '/var/lib/bosun/pending-handlers';

@@ -27,7 +27,13 @@ describe('parseFacts', () => {
       packageManager: 'apt',
       sshd: { service: 'ssh', socketActivated: false, version: '9.2' },
       tools: { apt: true, systemctl: true, sudo: true, ufw: false, docker: false, compose: 'none' },
+      pendingHandlerMarkers: [],
     });
+  });
+
+  it('lists the pending-handler markers an earlier run left', () => {
+    const facts = parseFacts('pending_handlers=WyJ1ZnciLCJyZWxvYWQiXQ WyJzc2giLCJyZXN0YXJ0Il0 \nuser=root\n');
+    assert.deepEqual(facts.pendingHandlerMarkers, ['WyJ1ZnciLCJyZWxvYWQiXQ', 'WyJzc2giLCJyZXN0YXJ0Il0']);
   });
 
   it('reads an Ubuntu 24.04 host whose sshd is started by ssh.socket, logged in as a non-root user', () => {

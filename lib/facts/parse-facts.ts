@@ -49,6 +49,7 @@ export function parseFacts(text: string): Facts {
       docker: yes('tool.docker'),
       compose: compose === 'v2' || compose === 'v1' ? compose : 'none',
     },
+    pendingHandlerMarkers: get('pending_handlers').split(' ').filter(Boolean),
   };
 }
 

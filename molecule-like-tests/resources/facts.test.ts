@@ -61,6 +61,7 @@ describe('gatherFacts on a throwaway host', function () {
         packageManager: 'apt',
         sshd: { service: 'ssh', socketActivated: false, version: undefined },
         tools: { apt: true, systemctl: true, sudo: true, ufw: false, docker: false, compose: 'none' },
+        pendingHandlerMarkers: [],
       },
     );
     assert.equal(facts.sshd.version, /OpenSSH_(\d+\.\d+)/.exec(await inside('ssh -V 2>&1'))?.[1]);
