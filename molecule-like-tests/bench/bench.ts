@@ -84,7 +84,7 @@ async function main(): Promise<void> {
         '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
         ...rows.map((row) => `| ${row} |`),
         '',
-        '"all" divides every command on the connections (fact gathering and pending-handler lookup included) by ' +
+        '"all" divides every command on the connections (fact gathering, which also reads pending handlers, included) by ' +
           'the task results; "in tasks" counts only the round trips of the tasks (probe and apply).',
         '',
       ].join('\n'),
