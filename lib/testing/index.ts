@@ -14,3 +14,4 @@ export {
   type HostFingerprint,
 } from './host-fingerprint.js';
 export { comparePrediction, taskKey, type PredictionCheck } from './prediction.js';
+export { stepwise } from './stepwise.js';

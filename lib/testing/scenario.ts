@@ -1,3 +1,4 @@
+import { stepwise } from './stepwise.js';
 import { loadPlaybook } from '../engine/load-playbook.js';
 import type { Playbook } from '../engine/playbook.js';
 import type { RunResult } from '../engine/results.js';
@@ -43,7 +44,6 @@ export interface ScenarioContext {
 export function scenario(options: ScenarioOptions): void {
   describe(`scenario: ${options.name}`, function () {
     this.timeout(options.timeoutMs ?? 15 * 60_000);
-    let failed = false;
     let fleet: ThrowawayFleet | undefined;
     let playbook: Playbook | undefined;
     const runs: ScenarioContext['runs'] = {};
@@ -64,14 +64,7 @@ export function scenario(options: ScenarioOptions): void {
         });
       },
     };
-    const step = (title: string, body: () => Promise<void>) =>
-      it(title, async function () {
-        if (failed) this.skip();
-        await body();
-      });
-    afterEach(function () {
-      if (this.currentTest?.state === 'failed') failed = true;
-    });
+    const step = stepwise();
 
     step('create: start the hosts, write the inventory and known_hosts', async () => {
       // The playbook first: a broken one fails the step before any container starts.

@@ -3,7 +3,8 @@ import { diffFingerprints, fingerprintHost } from '../../lib/testing/host-finger
 import { comparePrediction } from '../../lib/testing/prediction.js';
 import type { CapturedRun } from '../../lib/testing/run-in-process.js';
 import type { HardenSshVariables } from '../../roles/harden-ssh/index.js';
-import { changedTasks, freePort, hostFailure, SshTestHost, stepwise } from './ssh-test-host.js';
+import { changedTasks, freePort, hostFailure, SshTestHost } from './ssh-test-host.js';
+import { stepwise } from '../../lib/testing/index.js';
 
 const vars: Partial<HardenSshVariables> = {
   allowUsers: ['deploy', 'alice'],

@@ -11,7 +11,8 @@ import { connect } from '../../lib/transport/connect.js';
 import type { HardenSshVariables } from '../../roles/harden-ssh/index.js';
 import { dropInPath } from '../../roles/harden-ssh/sshd-drop-in.js';
 import { dropInValidateCommand } from '../../roles/harden-ssh/validate-drop-in.js';
-import { freePort, hostFailure, SshTestHost, stepwise } from './ssh-test-host.js';
+import { freePort, hostFailure, SshTestHost } from './ssh-test-host.js';
+import { stepwise } from '../../lib/testing/index.js';
 
 // What sshd runs from: every drill must leave these exactly as they were.
 const sshdFiles = { paths: ['/etc/ssh', '/etc/systemd/system'] };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { diffFingerprints, fingerprintHost } from '../../lib/testing/host-fingerprint.js';
 import { comparePrediction } from '../../lib/testing/prediction.js';
-import { changedTasks, freePort, hostFailure, SshTestHost, stepwise } from './ssh-test-host.js';
+import { changedTasks, freePort, hostFailure, SshTestHost } from './ssh-test-host.js';
+import { stepwise } from '../../lib/testing/index.js';
 
 // Ubuntu 22.10+ starts sshd from ssh.socket, which ignores Port in sshd_config: reproduced on Debian 12 by
 // running sshd from its ssh.socket. A port change must reach systemd's socket, and a rollback too.

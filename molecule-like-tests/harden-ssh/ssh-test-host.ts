@@ -172,16 +172,3 @@ export function changedTasks(result: RunResult): string[] {
     .filter((task) => task.status === 'changed')
     .map((task) => `${task.task}: ${task.changes.join('; ')}`);
 }
-
-/** Mocha tests that run in order and are skipped once one fails: the steps of a scenario. Call inside describe. */
-export function stepwise(): (title: string, body: () => Promise<void>) => void {
-  let failed = false;
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-  return (title, body) =>
-    it(title, async function () {
-      if (failed) this.skip();
-      await body();
-    });
-}
