@@ -9,6 +9,9 @@ import { testKey } from './test-key.js';
 // Ryuk (testcontainers' reaper) is pulled from a registry, which these machines cannot reach:
 // the harness removes its own containers instead, also when a step fails.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+// Hosts publish SSH on 127.0.0.1 only. Where /.dockerenv exists (as on these machines) testcontainers would
+// probe the bridge gateway instead, which never reaches a loopback binding: its port wait then times out.
+process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
 
 export interface ThrowawayHostOptions {
   /** Inventory name of the host (also its hostname and network alias). */
