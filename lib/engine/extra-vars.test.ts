@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExtraVars } from './extra-vars.js';
@@ -8,7 +8,11 @@ describe('extra vars (-e)', () => {
   it('parses key=value pairs as strings, JSON and @files, later values winning', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bosun-extra-'));
     writeFileSync(join(dir, 'vars.yml'), 'port: 2222\nusers: [deploy]\n');
-    const vars = await parseExtraVars(['a=1 b=x=y', '{"port": 22, "c": true}', `@${join(dir, 'vars.yml')}`]);
+    const vars = await parseExtraVars([
+      'a=1 b=x=y',
+      '{"port": 22, "c": true}',
+      `@${join(dir, 'vars.yml')}`,
+    ]).finally(() => rmSync(dir, { recursive: true, force: true }));
     assert.deepEqual(vars, { a: '1', b: 'x=y', port: 2222, c: true, users: ['deploy'] });
   });
 

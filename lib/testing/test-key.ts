@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -15,6 +15,7 @@ export function testKey(): TestKey {
   if (cached) return cached;
   const dir = join(tmpdir(), `bosun-testing-${process.pid}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const privateKeyFile = join(dir, 'id_ed25519');
   if (!existsSync(privateKeyFile)) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'bosun-test' });

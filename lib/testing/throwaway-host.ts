@@ -1,6 +1,6 @@
-import { appendFile, mkdtemp } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { GenericContainer, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { AptCacheLease } from './apt-cache.js';
 import { ensureHostImage, type HostImageKind } from './host-image.js';
@@ -148,6 +148,7 @@ export class ThrowawayHost {
   async stop(): Promise<void> {
     await this.container.stop({ remove: true, removeVolumes: true, timeout: 1 });
     await this.aptCache?.close();
+    await rm(dirname(this.knownHostsFile), { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -70,6 +70,7 @@ describe('baseline playbook (USE-CASES A) on a throwaway host', function () {
   });
   after(async () => {
     await host?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('check on the fresh host changes nothing and plans the whole baseline', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -9,11 +9,12 @@ import { runBosun, ThrowawayHost } from '../../lib/testing/index.js';
 describe('CLI commands on a throwaway host', function () {
   this.timeout(120_000);
   let host: ThrowawayHost;
+  let dir: string;
   let inventoryFile: string;
 
   before(async () => {
     host = await ThrowawayHost.start({ name: 'cli-host' });
-    const dir = await mkdtemp(join(tmpdir(), 'bosun-cli-'));
+    dir = await mkdtemp(join(tmpdir(), 'bosun-cli-'));
     inventoryFile = join(dir, 'hosts.yml');
     await writeFile(
       inventoryFile,
@@ -29,6 +30,7 @@ describe('CLI commands on a throwaway host', function () {
   });
   after(async () => {
     await host?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const bosun = (args: string[]) =>

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -42,6 +42,7 @@ describe('engine runs on throwaway hosts', function () {
   });
   after(async () => {
     await Promise.all(hosts.map((h) => h.stop()));
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('finishes the reachable hosts, exits 3 and names the unreachable one in the recap', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, symlink, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +22,9 @@ describe('the bosun package', function () {
     await mkdir(join(consumer, 'node_modules'));
     await symlink(root, join(consumer, 'node_modules', 'bosun'));
     await writeFile(join(consumer, 'package.json'), JSON.stringify({ type: 'module' }));
+  });
+  after(async () => {
+    if (consumer) await rm(consumer, { recursive: true, force: true });
   });
 
   it('exports the engine, the roles and the harness by name', async () => {

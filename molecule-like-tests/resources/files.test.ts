@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { command } from '../../lib/resources/command.js';
@@ -77,7 +77,9 @@ describe('file, directory and command resources on a throwaway host', function (
         template: join(dir, 'app.conf.j2'),
         vars: { name: 'web <1>', ports: [80, 443] },
       });
-      const { first, second } = await rh.converge(resource);
+      const { first, second } = await rh
+        .converge(resource)
+        .finally(() => rm(dir, { recursive: true, force: true }));
       assert.deepEqual(first.changes, ['create /etc/bosun-app.conf']);
       assert.deepEqual(second, { changes: [] });
       assert.equal(await rh.verify('cat /etc/bosun-app.conf'), '# web <1>\nlisten 80\nlisten 443\n');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadPlaybook } from '../../lib/engine/load-playbook.js';
 import {
@@ -41,7 +40,8 @@ async function adminInventory(ctx: ScenarioContext): Promise<string> {
   };
   for (const entry of Object.values(inventory.all.hosts))
     Object.assign(entry, { bosun_user: 'admin', bosun_become: true });
-  const file = join(await mkdtemp(join(tmpdir(), 'bosun-users-')), 'inventory.yml');
+  // Beside the fleet's own inventory, in the folder the fleet removes when it stops.
+  const file = join(dirname(ctx.fleet.inventoryFile), 'admin-inventory.yml');
   await writeFile(file, stringify(inventory));
   return file;
 }
