@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { planService, service, type ServiceDesired, type ServiceState } from './service.js';
+import {
+  localDropInsChanged,
+  planService,
+  service,
+  type ServiceDesired,
+  type ServiceState,
+} from './service.js';
 
 const unitState = (overrides: Partial<ServiceState> = {}): ServiceState => ({
   loadState: 'loaded',
@@ -99,5 +105,34 @@ describe('service() options', () => {
   it('rejects names that are not unit names', () => {
     assert.throws(() => service({ name: 'cron; touch /tmp/pwned' }), /not a systemd unit name/);
     assert.throws(() => service({ name: '--now' }), /not a systemd unit name/);
+  });
+});
+
+describe('localDropInsChanged', () => {
+  const etc = '/etc/systemd/system/cron.service.d';
+  it('is false when systemd loaded exactly the drop-ins in /etc and /run', () => {
+    const loaded = [`${etc}/a.conf`, '/run/systemd/system/cron.service.d/b.conf', '/usr/lib/x.conf'];
+    assert.equal(
+      localDropInsChanged('cron.service', loaded, [
+        `${etc}/a.conf`,
+        '/run/systemd/system/cron.service.d/b.conf',
+      ]),
+      false,
+    );
+  });
+  it('is true for a drop-in systemd has not read, or one it read that is gone', () => {
+    assert.equal(localDropInsChanged('cron.service', [], [`${etc}/override.conf`]), true);
+    assert.equal(localDropInsChanged('cron.service', [`${etc}/a.conf`], []), true);
+    assert.equal(localDropInsChanged('cron.service', [`${etc}/a.conf`], [`${etc}/b.conf`]), true);
+  });
+  it("ignores vendor drop-ins and other units' folders", () => {
+    assert.equal(
+      localDropInsChanged('cron.service', ['/usr/lib/systemd/system/cron.service.d/v.conf'], []),
+      false,
+    );
+    assert.equal(
+      localDropInsChanged('cron.service', [], ['/etc/systemd/system/cron.service.dx/a.conf']),
+      false,
+    );
   });
 });

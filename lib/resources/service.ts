@@ -51,6 +51,8 @@ const enabledStates = new Set([
   'generated',
   'transient',
 ]);
+// Where administrators and Bosun put drop-ins; the vendor's folders change only with packages, which reload.
+const localDropInDirs = ['/etc/systemd/system', '/run/systemd/system'];
 const runningStates = new Set(['active', 'reloading', 'activating']);
 const unitSuffixes = /\.(service|socket|timer|target|path|mount|automount|swap|slice|scope|device)$/;
 
@@ -103,19 +105,25 @@ export function service(options: ServiceOptions): Resource<ServiceState> {
           `${ctx.transport.hostName}: systemd is not the init system (PID 1 is not systemd); cannot manage ${unit}.`,
         );
       }
+      const dropInGlobs = localDropInDirs.map((dir) => `${sh`${dir}/${unit}.d`}/*.conf`).join(' ');
       const result = await runChecked(
         ctx.transport,
-        sh`systemctl show -p LoadState,ActiveState,UnitFileState,CanReload,NeedDaemonReload -- ${unit}`,
+        `${sh`systemctl show -p LoadState,ActiveState,UnitFileState,CanReload,NeedDaemonReload,DropInPaths -- ${unit}`}` +
+          ` && printf 'DropInsOnDisk=' && for f in ${dropInGlobs}; do [ -f "$f" ] && printf '%s ' "$f"; done; echo`,
         `probing ${unit}`,
         { code: 'PROBE_FAILED' },
       );
       const values = parseKeyValues(result.stdout);
+      const loadState = values.get('LoadState') ?? '';
+      const words = (key: string) => (values.get(key) ?? '').split(' ').filter(Boolean);
       return {
-        loadState: values.get('LoadState') ?? '',
+        loadState,
         activeState: values.get('ActiveState') ?? '',
         unitFileState: values.get('UnitFileState') ?? '',
         canReload: values.get('CanReload') === 'yes',
-        needDaemonReload: values.get('NeedDaemonReload') === 'yes',
+        needDaemonReload:
+          values.get('NeedDaemonReload') === 'yes' ||
+          (loadState === 'loaded' && localDropInsChanged(unit, words('DropInPaths'), words('DropInsOnDisk'))),
       };
     },
     plan: (current) => planService(current, desired),
@@ -132,6 +140,19 @@ export function service(options: ServiceOptions): Resource<ServiceState> {
       });
     },
   };
+}
+
+/**
+ * Whether the unit's own drop-in files in /etc and /run differ from those systemd loaded. systemd's
+ * NeedDaemonReload misses a drop-in folder created after the unit was loaded (systemd 252 caches which
+ * folders exist), so a new `UNIT.d/override.conf` would otherwise never be read. A drop-in masked by a
+ * link to /dev/null is not a regular file, so it is not counted as on disk.
+ */
+export function localDropInsChanged(unit: string, loaded: string[], onDisk: string[]): boolean {
+  const own = (paths: string[]) =>
+    new Set(paths.filter((path) => localDropInDirs.some((dir) => path.startsWith(`${dir}/${unit}.d/`))));
+  const [wasLoaded, present] = [own(loaded), own(onDisk)];
+  return wasLoaded.size !== present.size || [...present].some((path) => !wasLoaded.has(path));
 }
 
 /** The plan of a service: pure, from `systemctl show` and the wanted state. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { directory } from '../../lib/resources/directory.js';
 import { file } from '../../lib/resources/file.js';
 import { service } from '../../lib/resources/service.js';
 import { ResourceHost } from './resource-host.js';
@@ -52,6 +53,21 @@ describe('service resource on a throwaway host', function () {
     assert.notEqual(await mainPid(), before);
     assert.match(await rh.verify('systemctl show -p ExecStart --value bosun-demo'), /sleep 2000/);
     assert.equal(await rh.verify('systemctl show -p NeedDaemonReload --value bosun-demo'), 'no\n');
+  });
+
+  it('reloads systemd for a drop-in folder created after the unit was loaded, which systemd itself misses', async () => {
+    await rh.converge(directory({ path: '/etc/systemd/system/bosun-demo.service.d' }));
+    await rh.converge(
+      file({
+        path: '/etc/systemd/system/bosun-demo.service.d/override.conf',
+        content: '[Service]\nExecStart=\nExecStart=/bin/sleep 3000\n',
+      }),
+    );
+    assert.equal(await rh.verify('systemctl show -p NeedDaemonReload --value bosun-demo'), 'no\n');
+    const { first, second } = await rh.converge(demo({ state: 'started', daemonReload: true }));
+    assert.deepEqual(first, { changes: ['daemon-reload'] });
+    assert.deepEqual(second, { changes: [] });
+    assert.match(await rh.verify('systemctl show -p ExecStart --value bosun-demo'), /sleep 3000/);
   });
 
   it('reloading a unit that cannot reload restarts it', async () => {
