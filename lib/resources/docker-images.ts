@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { OptionsError, TaskError } from '../errors.js';
 import { parseKeyValues } from '../facts/key-values.js';
@@ -35,8 +36,8 @@ const run = promisify(execFile);
  * into `docker load` there, over the one SSH connection. Only images whose id on the host differs (or that
  * it lacks) are shipped, all in one archive, so layers they share (a common base image) travel once.
  *
- * The transport takes a command's stdin as one Buffer, so the gzipped archive is held in memory while it
- * is sent: fine for application images of a few hundred MB, not for multi-GB ones (use a registry there).
+ * The archive streams from `docker save` to `docker load` as it is made: it is never held in memory or
+ * written to disk on either side.
  *
  * Plan lines: `ship example/web:1 (sha256:1a2b3c4d5e6f, 92 MB, not on the host)`,
  * `ship example/web:1 (sha256:0f9e8d7c6b5a → sha256:1a2b3c4d5e6f, 92 MB)`.
@@ -79,17 +80,29 @@ export function dockerImages(options: DockerImagesOptions): Resource<DockerImage
     plan: (current) => planDockerImages(current),
     async apply(ctx, current) {
       const wanted = toShip(current);
-      const archive = await saveGzipped(wanted);
+      const size = wanted.reduce((sum, image) => sum + current.local[image].size, 0);
+      const { archive, saved } = saveGzipped(wanted);
       const check = wanted.map((image, i) =>
         String(sh`echo "image.${i}=$(docker image inspect --format '{{.Id}}' ${image})"`),
       );
-      const result = await runChecked(
-        ctx.transport,
-        ['docker load -q', ...check].join(' && '),
-        `loading ${wanted.join(', ')} (${megabytes(archive.length)} gzipped)`,
-        { code: 'DOCKER_LOAD_FAILED', stdin: archive, timeoutMs: options.timeoutMs ?? 15 * 60_000 },
-      );
-      const loaded = parseKeyValues(result.stdout);
+      const [load, save] = await Promise.allSettled([
+        runChecked(
+          ctx.transport,
+          ['docker load -q', ...check].join(' && '),
+          `loading ${wanted.join(', ')} (${megabytes(size)})`,
+          { code: 'DOCKER_LOAD_FAILED', stdin: archive, timeoutMs: options.timeoutMs ?? 15 * 60_000 },
+        ),
+        saved,
+      ]);
+      // A failed save here cuts the archive short, and the load there fails for it: name both.
+      if (save.status === 'rejected' && load.status === 'rejected')
+        throw new TaskError(
+          'DOCKER_LOAD_FAILED',
+          `${(load.reason as Error).message}\n${(save.reason as Error).message}`,
+        );
+      if (load.status === 'rejected') throw load.reason;
+      if (save.status === 'rejected') throw save.reason;
+      const loaded = parseKeyValues(load.value.stdout);
       const wrong = wanted.filter((image, i) => loaded.get(`image.${i}`) !== current.local[image].id);
       if (wrong.length > 0)
         throw new TaskError(
@@ -137,40 +150,32 @@ export async function localImages(images: string[]): Promise<Record<string, Loca
   return found;
 }
 
-/** `docker save` of the images, gzipped as it streams (docker load reads gzip), collected in one Buffer. */
-function saveGzipped(images: string[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const save = spawn('docker', ['save', ...images], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const gzip = createGzip({ level: 1 });
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    save.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+/**
+ * `docker save` of the images, gzipped as it streams (docker load reads gzip). `saved` settles when docker
+ * save exits; it is stopped when the archive's reader stops early.
+ */
+function saveGzipped(images: string[]): { archive: Readable; saved: Promise<void> } {
+  const save = spawn('docker', ['save', ...images], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const archive = save.stdout.pipe(createGzip({ level: 1 }));
+  archive.on('close', () => {
+    if (!archive.readableEnded) save.kill();
+  });
+  let stderr = '';
+  save.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const saved = new Promise<void>((resolve, reject) => {
     save.on('error', reject);
-    gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
-    gzip.on('error', reject);
-    save.stdout.pipe(gzip);
-    let saved: number | null | undefined;
-    let compressed = false;
-    const finish = () => {
-      if (saved === undefined || !compressed) return;
-      if (saved !== 0)
-        reject(
-          new TaskError(
-            'DOCKER_SAVE_FAILED',
-            `docker save ${images.join(' ')} failed on the control machine: ${lastLines(stderr, 5)}`,
-          ),
-        );
-      else resolve(Buffer.concat(chunks));
-    };
-    save.on('close', (code) => {
-      saved = code;
-      finish();
-    });
-    gzip.on('end', () => {
-      compressed = true;
-      finish();
+    save.on('close', (code, signal) => {
+      if (code === 0) return resolve();
+      const why = lastLines(stderr, 5) || (signal ? `stopped by ${signal}` : `exit ${code}`);
+      reject(
+        new TaskError(
+          'DOCKER_SAVE_FAILED',
+          `docker save ${images.join(' ')} failed on the control machine: ${why}`,
+        ),
+      );
     });
   });
+  return { archive, saved };
 }
 
 const shortId = (id: string) => id.replace(/^(sha256:)?(.{12}).*$/, 'sha256:$2');

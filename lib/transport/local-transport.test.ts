@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { connect } from './connect.js';
 import { LocalTransport } from './local-transport.js';
 
@@ -52,6 +53,13 @@ describe('LocalTransport', function () {
   it('reports a command killed by a signal as 128 + its number, as a shell does', async () => {
     const result = await new LocalTransport('control').exec('kill -TERM $$');
     assert.equal(result.code, 143);
+  });
+
+  it('streams a Readable stdin into the command, and counts it as it goes', async () => {
+    const transport = new LocalTransport('control');
+    const result = await transport.exec('wc -c', { stdin: Readable.from([Buffer.alloc(300_000), 'tail']) });
+    assert.equal(result.stdout.trim(), '300004');
+    assert.equal(transport.counters.bytesSent, 'wc -c'.length + 300_004);
   });
 
   it('counts commands and bytes', async () => {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { TaskError } from '../errors.js';
 import { ShellTransport, type BecomeSettings, type RunResult } from './shell-transport.js';
+import { sendStdin, type Stdin } from './stdin.js';
 
 /** The control machine itself (`connection: local`): the same commands, run by /bin/sh, no connection. */
 export class LocalTransport extends ShellTransport {
@@ -9,7 +10,7 @@ export class LocalTransport extends ShellTransport {
     super(hostName, become, false);
   }
 
-  protected run(command: string, stdin: Buffer | undefined, timeoutMs?: number): Promise<RunResult> {
+  protected run(command: string, stdin: Stdin | undefined, timeoutMs?: number): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       // Its own process group, so that a timeout kills the command's children too.
       const child = spawn('/bin/sh', ['-c', command], { detached: true, stdio: 'pipe' });
@@ -35,11 +36,12 @@ export class LocalTransport extends ShellTransport {
         clearTimeout(timer);
         reject(new TaskError('LOCAL_EXEC_FAILED', `${this.hostName}: cannot run /bin/sh: ${error.message}`));
       });
+      const input = sendStdin(stdin, child.stdin);
       child.on('close', (code, signal) => {
         clearTimeout(timer);
+        input.stop();
         resolve({ code, signal, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), timedOut });
       });
-      child.stdin.end(stdin);
     });
   }
 

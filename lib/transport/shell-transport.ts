@@ -2,6 +2,7 @@ import { constants } from 'node:os';
 import { TaskError } from '../errors.js';
 import { atomicUploadScript } from './atomic-upload.js';
 import { killAfterSeconds, wrapCommand } from './command-wrapper.js';
+import { commandStdin, type Stdin } from './stdin.js';
 import type { ExecOptions, ExecResult, Transport, TransportCounters, UploadOptions } from './transport.js';
 
 /** What one shell command returned, before decoding. */
@@ -52,7 +53,7 @@ export abstract class ShellTransport implements Transport {
   ) {}
 
   /** Runs one shell command line; at `timeoutMs`, stops it and its children and reports `timedOut`. */
-  protected abstract run(command: string, stdin: Buffer | undefined, timeoutMs?: number): Promise<RunResult>;
+  protected abstract run(command: string, stdin: Stdin | undefined, timeoutMs?: number): Promise<RunResult>;
   abstract close(): Promise<void>;
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -73,10 +74,9 @@ export abstract class ShellTransport implements Transport {
       become: sudo !== undefined,
       becomePassword: sudo?.password,
     });
-    const stdin =
-      wrapped.stdinPrefix === undefined && options.stdin === undefined
-        ? undefined
-        : Buffer.concat([Buffer.from(wrapped.stdinPrefix ?? ''), Buffer.from(options.stdin ?? '')]);
+    const stdin = commandStdin(wrapped.stdinPrefix, options.stdin, (bytes) => {
+      this.counters.bytesSent += bytes;
+    });
     return this.send(wrapped.command, stdin, options.timeoutMs);
   }
 
@@ -98,9 +98,9 @@ export abstract class ShellTransport implements Transport {
     return { backupPath: /^backup=(.*)$/m.exec(result.stdout)?.[1] };
   }
 
-  private async send(command: string, stdin: Buffer | undefined, timeoutMs?: number): Promise<ExecResult> {
+  private async send(command: string, stdin: Stdin | undefined, timeoutMs?: number): Promise<ExecResult> {
     this.counters.commands += 1;
-    this.counters.bytesSent += Buffer.byteLength(command) + (stdin?.length ?? 0);
+    this.counters.bytesSent += Buffer.byteLength(command);
     const started = Date.now();
     const deadline =
       timeoutMs === undefined || !this.timeoutOnHost ? timeoutMs : timeoutMs + (killAfterSeconds + 5) * 1000;

@@ -3,6 +3,7 @@ import ssh2, { type Client, type ClientChannel } from 'ssh2';
 import { UnreachableError } from '../errors.js';
 import { HostKeyVerifier } from './host-key-verifier.js';
 import type { RunResult } from './shell-transport.js';
+import { sendStdin, type Stdin } from './stdin.js';
 import type { SshEndpoint } from './ssh-endpoint.js';
 
 /** sshd allows 10 sessions per connection by default (MaxSessions): stay below it, queue the rest. */
@@ -74,7 +75,7 @@ export class SshConnection {
    * and frees one only after the channel closed, a little later: on a refusal, lower the limit to what the
    * server bore and try again shortly.
    */
-  async exec(command: string, stdin: Buffer | undefined, timeoutMs?: number): Promise<RunResult> {
+  async exec(command: string, stdin: Stdin | undefined, timeoutMs?: number): Promise<RunResult> {
     while (this.channels >= this.maxChannels) await new Promise<void>((wake) => this.waiting.push(wake));
     this.channels += 1;
     try {
@@ -101,7 +102,7 @@ export class SshConnection {
   }
 
   /** One channel; rejects with ssh2's own error when the server refuses to open it. */
-  private execOnce(command: string, stdin: Buffer | undefined, timeoutMs?: number): Promise<RunResult> {
+  private execOnce(command: string, stdin: Stdin | undefined, timeoutMs?: number): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       if (this.lost) return reject(this.lostError());
       try {
@@ -240,7 +241,7 @@ function failure(
 /** Feeds stdin, gathers output and the exit status; at the deadline, closes the channel and answers at once. */
 function collect(
   channel: ClientChannel,
-  stdin: Buffer | undefined,
+  stdin: Stdin | undefined,
   timeoutMs: number | undefined,
   done: (result: RunResult) => void,
   lost: () => void,
@@ -256,6 +257,12 @@ function collect(
       stderr: Buffer.concat(stderr),
       timedOut,
     });
+  channel.on('data', (chunk: Buffer) => stdout.push(chunk));
+  channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  channel.on('exit', (code: number | null, signal?: string) => {
+    exit = { code, signal: signal ?? null };
+  });
+  const input = sendStdin(stdin, channel);
   // The host stops a command at its timeout (`timeout` in the command line); this deadline is for a host
   // that stopped answering, so it does not wait for the channel to close.
   const timer =
@@ -264,17 +271,13 @@ function collect(
       : setTimeout(() => {
           channel.removeAllListeners('close');
           channel.close();
+          input.stop();
           finish(true);
         }, timeoutMs);
-  channel.on('data', (chunk: Buffer) => stdout.push(chunk));
-  channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  channel.on('exit', (code: number | null, signal?: string) => {
-    exit = { code, signal: signal ?? null };
-  });
   channel.on('close', () => {
     clearTimeout(timer);
+    input.stop();
     if (exit) finish(false);
     else lost();
   });
-  channel.end(stdin);
 }

@@ -1,6 +1,7 @@
 import { ShellTransport, type BecomeSettings, type RunResult } from './shell-transport.js';
 import { SshConnection } from './ssh-connection.js';
 import type { SshEndpoint } from './ssh-endpoint.js';
+import type { Stdin } from './stdin.js';
 
 export interface SshTransportOptions {
   /** Inventory name, for messages. */
@@ -44,7 +45,7 @@ export class SshTransport extends ShellTransport {
     return this.connections[this.connections.length - 1].hostKey;
   }
 
-  protected run(command: string, stdin: Buffer | undefined, timeoutMs?: number): Promise<RunResult> {
+  protected run(command: string, stdin: Stdin | undefined, timeoutMs?: number): Promise<RunResult> {
     return this.connections[this.connections.length - 1].exec(command, stdin, timeoutMs);
   }
 

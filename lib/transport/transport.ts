@@ -1,7 +1,12 @@
+import type { StdinSource } from './stdin.js';
+
 /** What a command needs besides its text. */
 export interface ExecOptions {
-  /** Written to the command's standard input, then closed. */
-  stdin?: string | Buffer;
+  /**
+   * Written to the command's standard input, then closed. A stream is sent as it is read, never held in
+   * memory whole; if it fails, the command's input ends there and the stream's owner reports the error.
+   */
+  stdin?: StdinSource;
   env?: Record<string, string>;
   cwd?: string;
   /** Kill the command and fail after this many milliseconds. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { OptionsError, TaskError } from '../../lib/errors.js';
 import { ThrowawayHost } from '../../lib/testing/throwaway-host.js';
 import { connect, type ConnectOptions } from '../../lib/transport/connect.js';
@@ -107,6 +108,11 @@ describe('become (sudo) on a throwaway host', function () {
     const result = await run(ops, 'id -un; cat', { become: true, stdin: 'line one\nline two\n' });
     assert.deepEqual(result, { code: 0, stdout: 'root\nline one\nline two\n', stderr: '' });
     assert.equal((await run(ops, 'cat', { become: true })).stdout, '', 'no stdin given: nothing read');
+    const streamed = await run(ops, 'cat', {
+      become: true,
+      stdin: Readable.from(['a stream ', 'after it\n']),
+    });
+    assert.deepEqual(streamed, { code: 0, stdout: 'a stream after it\n', stderr: '' });
     await ops.upload('/etc/bosun-ops.conf', 'from ops\n', { become: true, owner: 'root', mode: '0640' });
     assert.equal(
       (await host.exec('stat -c "%a %U" /etc/bosun-ops.conf; cat /etc/bosun-ops.conf')).output,

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import ssh2 from 'ssh2';
 import { TaskError, UnreachableError } from '../../lib/errors.js';
@@ -62,6 +63,40 @@ describe('SSH transport on a throwaway host: exec, upload, auth, faults', functi
       const big = await transport.exec(`perl -e 'print "\\xc3\\xa9" x 1500000'`);
       assert.equal(big.stdout.length, 1_500_000, 'é is two bytes: no character split between chunks');
       assert.match(big.stdout, /^é+$/);
+    });
+
+    it('streams a stdin larger than any buffer, read as it goes, and counts its bytes', async () => {
+      const chunk = randomBytes(1024 * 1024);
+      let made = 0;
+      // 64 MiB made on demand: a stream the transport must pull, with back-pressure, to the end.
+      const source = new Readable({
+        read() {
+          made += 1;
+          this.push(made <= 64 ? chunk : null);
+        },
+      });
+      const expected = createHash('sha256');
+      for (let i = 0; i < 64; i += 1) expected.update(chunk);
+      const sentBefore = transport.counters.bytesSent;
+      const result = await transport.exec('sha256sum | cut -d" " -f1', { stdin: source, timeoutMs: 120_000 });
+      assert.equal(result.stdout.trim(), expected.digest('hex'));
+      assert.ok(transport.counters.bytesSent - sentBefore >= 64 * 1024 * 1024);
+    });
+
+    it('stops reading a stdin stream when the command exits without reading it', async () => {
+      let reads = 0;
+      const endless = new Readable({
+        read() {
+          reads += 1;
+          this.push(Buffer.alloc(64 * 1024));
+        },
+      });
+      const result = await transport.exec('head -c 1000 >/dev/null; echo done', { stdin: endless });
+      assert.deepEqual(result, { code: 0, stdout: 'done\n', stderr: '' });
+      assert.ok(endless.destroyed, 'the stream was not stopped');
+      const readsAtExit = reads;
+      await delay(200);
+      assert.equal(reads, readsAtExit, 'the stream was still read after the command exited');
     });
 
     it('kills a command and its children at its timeout: exit 124, and they do not go on', async () => {
