@@ -1,7 +1,6 @@
 import { defineRole } from '../../lib/engine/role.js';
 import { task, type Task } from '../../lib/engine/task.js';
 import { apt } from '../../lib/resources/apt.js';
-import { command } from '../../lib/resources/command.js';
 import { directory } from '../../lib/resources/directory.js';
 import { file } from '../../lib/resources/file.js';
 import { service } from '../../lib/resources/service.js';
@@ -112,9 +111,10 @@ export const unattendedUpgrades = defineRole({
     return tasks;
   },
   handlers: () => ({
-    // Always reload: systemd 252 keeps NeedDaemonReload=no for a drop-in folder created after it loaded the unit.
-    'reload the upgrade timer': command({
-      run: 'systemctl daemon-reload && systemctl restart apt-daily-upgrade.timer',
+    'reload the upgrade timer': service({
+      name: 'apt-daily-upgrade.timer',
+      state: 'restarted',
+      daemonReload: true,
     }),
   }),
 });
