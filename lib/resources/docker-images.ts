@@ -158,7 +158,10 @@ function saveGzipped(images: string[]): { archive: Readable; saved: Promise<void
   const save = spawn('docker', ['save', ...images], { stdio: ['ignore', 'pipe', 'pipe'] });
   const archive = save.stdout.pipe(createGzip({ level: 1 }));
   archive.on('close', () => {
-    if (!archive.readableEnded) save.kill();
+    if (archive.readableEnded) return;
+    // Nobody reads on: stop docker save, and drop its output (a paused pipe would keep it from closing).
+    save.stdout.destroy();
+    save.kill();
   });
   let stderr = '';
   save.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
