@@ -22,6 +22,15 @@ describe('commandStdin', () => {
     assert.equal(sent, 2 * 'secret\ninput'.length);
   });
 
+  it("stopping the command's input stops the caller's stream, even one waiting for data", async () => {
+    const source = new Readable({ read() {} });
+    const stdin = commandStdin(undefined, source, () => undefined) as Readable;
+    stdin.resume();
+    stdin.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(source.destroyed);
+  });
+
   it('has no input when there is neither a password nor stdin', () => {
     assert.equal(
       commandStdin(undefined, undefined, () => assert.fail('nothing is sent')),

@@ -15,7 +15,12 @@ export function commandStdin(
   input: StdinSource | undefined,
   sent: (bytes: number) => void,
 ): Stdin | undefined {
-  if (input instanceof Readable) return Readable.from(streamAfter(Buffer.from(prefix ?? ''), input, sent));
+  if (input instanceof Readable) {
+    const stream = Readable.from(streamAfter(Buffer.from(prefix ?? ''), input, sent));
+    // Stopped early, it stops the caller's stream at once, also one that is waiting for its next chunk.
+    stream.once('close', () => input.destroy());
+    return stream;
+  }
   if (prefix === undefined && input === undefined) return undefined;
   const bytes = Buffer.concat([Buffer.from(prefix ?? ''), Buffer.from(input ?? '')]);
   sent(bytes.length);
