@@ -3,6 +3,7 @@ import { BosunError, ExitCode } from '../errors.js';
 import { redact } from '../secrets/index.js';
 import { factsCommand } from './facts-command.js';
 import { inventoryCommand } from './inventory-command.js';
+import { packageVersion } from './package-version.js';
 import { pingCommand } from './ping-command.js';
 import { runCommand } from './run-command.js';
 
@@ -12,6 +13,7 @@ export async function main(argv: string[]): Promise<number> {
   const setExitCode = (code: number) => (exitCode = code);
   const program = new Command('bosun')
     .description('Agentless, typed provisioner: run TypeScript playbooks over SSH')
+    .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .addCommand(runCommand(setExitCode))

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,5 +52,8 @@ describe('the bosun package', function () {
     ]);
     assert.match(stdout, /^@all:\n/);
     assert.match(stdout, /\|--@vps:\n {2}\| {2}\|--agents-vps/);
+    const version = await run('node', [join(root, 'dist/lib/cli/main.js'), '--version']);
+    const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(version.stdout, `${manifest.version}\n`);
   });
 });
