@@ -121,13 +121,15 @@ function settleScript(desired: Fail2banServiceDesired): string {
   const jails = desired.jails
     .map((jail) => String(sh` && fail2ban-client status ${jail} >/dev/null 2>&1`))
     .join('');
-  return String.raw`deadline=$(( $(date +%s) + ${desired.settleSeconds} )); steady=
+  // Time in hundredths of a second since boot: monotonic, and fine enough that "10 s" is never 9.1 s.
+  return String.raw`now() { tr -d . </proc/uptime | cut -d' ' -f1; }
+deadline=$(( $(now) + ${desired.settleSeconds * 100} )); steady=
 while :; do
   if systemctl is-active -q fail2ban.service && fail2ban-client ping >/dev/null 2>&1${jails}; then
-    [ -n "$steady" ] || steady=$(date +%s)
-    [ $(( $(date +%s) - steady )) -ge ${steadySeconds} ] && exit 0
+    [ -n "$steady" ] || steady=$(now)
+    [ $(( $(now) - steady )) -ge ${steadySeconds * 100} ] && exit 0
   else steady=; fi
-  [ "$(date +%s)" -ge "$deadline" ] && break
+  [ "$(now)" -ge "$deadline" ] && break
   sleep 0.5
 done
 systemctl status --no-pager --full -n 0 fail2ban.service | grep -E '^ *(Loaded|Active):' >&2
