@@ -40,13 +40,14 @@ describe('LocalTransport', function () {
     const transport = new LocalTransport('control');
     const started = Date.now();
     const result = await transport.exec(
-      `(sleep 1; touch ${join(dir, 'child-went-on')}) & sleep 1; touch ${join(dir, 'command-went-on')}`,
+      // 3 s of work against a 0.3 s timeout: room for a loaded machine on either side of the 2 s bound.
+      `(sleep 3; touch ${join(dir, 'child-went-on')}) & sleep 3; touch ${join(dir, 'command-went-on')}`,
       { timeoutMs: 300 },
     );
     assert.equal(result.code, 124);
     assert.match(result.stderr, /timed out after 300 ms/);
-    assert.ok(Date.now() - started < 900, 'the timeout waited for the command');
-    const later = await transport.exec(`sleep 1.2; ls ${dir}`);
+    assert.ok(Date.now() - started < 2_000, 'the timeout waited for the command');
+    const later = await transport.exec(`sleep 3.2; ls ${dir}`);
     assert.equal(later.stdout, '', 'the command or its child went on after the timeout');
   });
 
