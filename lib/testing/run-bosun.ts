@@ -23,6 +23,8 @@ export interface RunBosunOptions {
   input?: string;
   /** Kill the CLI after this long; default 10 minutes. */
   timeoutMs?: number;
+  /** How to start the CLI; default `bosunCommand()` (its TypeScript sources through tsx). */
+  cli?: { command: string; args: string[] };
 }
 
 export interface BosunProcessResult {
@@ -33,7 +35,7 @@ export interface BosunProcessResult {
 
 /** Runs `bosun ARGS...` as a child process and collects its exit code and output, for tests of the CLI. */
 export function runBosun(args: string[], options: RunBosunOptions = {}): Promise<BosunProcessResult> {
-  const { command, args: prefix } = bosunCommand();
+  const { command, args: prefix } = options.cli ?? bosunCommand();
   const env = { ...process.env, ...options.env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   return new Promise((resolve, reject) => {

@@ -1,12 +1,17 @@
 // `npm run bench`: wall time of a no-op re-run of the demo playbook through the real CLI, on 1 host and
-// on 5 hosts at once, and the SSH round trips per task, as a markdown table. At most 5 containers, all
-// removed at the end.
+// on 5 hosts at once, from the TypeScript sources (as in this repository) and from the built bin (as
+// installed), and the SSH round trips per task, as a markdown table. At most 5 containers, all removed at
+// the end.
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { JsonReport } from '../../lib/output/index.js';
 import { runBosun } from '../../lib/testing/run-bosun.js';
 import { ThrowawayFleet } from '../../lib/testing/throwaway-fleet.js';
 
-const playbookFile = fileURLToPath(new URL('../../playbooks/demo.ts', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const playbookFile = `${root}playbooks/demo.ts`;
+/** The installed `bosun` bin: the compiled CLI in dist/. */
+const distCli = { command: process.execPath, args: [`${root}dist/lib/cli/main.js`] };
 const timedRuns = 5;
 const hostNames = ['bench-1', 'bench-2', 'bench-3', 'bench-4', 'bench-5'];
 let interrupted = false;
@@ -16,10 +21,10 @@ interface Measure {
   report: JsonReport;
 }
 
-async function runJson(fleet: ThrowawayFleet, extra: string[]): Promise<Measure> {
+async function runJson(fleet: ThrowawayFleet, extra: string[], cli?: typeof distCli): Promise<Measure> {
   const args = ['run', playbookFile, '-i', fleet.inventoryFile, '--known-hosts-file', fleet.knownHostsFile];
   const started = performance.now();
-  const { code, stdout, stderr } = await runBosun([...args, '--json', '--forks', '5', ...extra]);
+  const { code, stdout, stderr } = await runBosun([...args, '--json', '--forks', '5', ...extra], { cli });
   const wallMs = performance.now() - started;
   if (code !== 0) throw new Error(`bosun exited ${code}:\n${stderr}\n${stdout.slice(-4000)}`);
   return { wallMs, report: JSON.parse(stdout) as JsonReport };
@@ -28,11 +33,16 @@ async function runJson(fleet: ThrowawayFleet, extra: string[]): Promise<Measure>
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
-async function measure(fleet: ThrowawayFleet, label: string, extra: string[]): Promise<string> {
+async function measure(
+  fleet: ThrowawayFleet,
+  label: string,
+  extra: string[],
+  cli?: typeof distCli,
+): Promise<string> {
   const runs: Measure[] = [];
   for (let i = 0; i < timedRuns; i += 1) {
     if (interrupted) throw new Error('interrupted');
-    const run = await runJson(fleet, extra);
+    const run = await runJson(fleet, extra, cli);
     const changed = run.report.hosts.reduce((sum, host) => sum + host.changed, 0);
     if (changed > 0) throw new Error(`${label}: the re-run changed ${changed} task(s); a no-op was expected`);
     runs.push(run);
@@ -64,6 +74,12 @@ async function main(): Promise<void> {
     process.stderr.write('\ninterrupted: removing the throwaway hosts...\n');
   };
   process.on('SIGINT', stop).on('SIGTERM', stop);
+  process.stderr.write('Building the bosun bin (dist/)...\n');
+  execFileSync(process.execPath, [
+    `${root}node_modules/typescript/bin/tsc`,
+    '-p',
+    `${root}tsconfig.build.json`,
+  ]);
   process.stderr.write(`Starting ${hostNames.length} throwaway hosts...\n`);
   const fleet = await ThrowawayFleet.start(hostNames.map((name) => ({ name })));
   try {
@@ -73,12 +89,15 @@ async function main(): Promise<void> {
     const rows = [
       await measure(fleet, 'no-op re-run, 1 host', ['--limit', hostNames[0]]),
       await measure(fleet, `no-op re-run, ${hostNames.length} hosts`, []),
+      await measure(fleet, 'no-op re-run, 1 host, dist bin', ['--limit', hostNames[0]], distCli),
+      await measure(fleet, `no-op re-run, ${hostNames.length} hosts, dist bin`, [], distCli),
     ];
     process.stdout.write(
       [
         '',
         `Demo playbook (playbooks/demo.ts), ${timedRuns} timed runs per row, wall time of \`bosun run --json --forks 5\` ` +
-          '(node start and playbook load included); engine = the run itself as the JSON report times it.',
+          '(node start and playbook load included), from the TypeScript sources through tsx (`npm run bosun`) or from ' +
+          'the built bin in dist/ (the installed `bosun`); engine = the run itself as the JSON report times it.',
         '',
         '| case | hosts | median s | min s | max s | engine median s | tasks | SSH commands | round trips / task (all) | round trips / task (in tasks) |',
         '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
