@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareStack, stackDirectory } from './prepare-stack.js';
@@ -30,6 +30,8 @@ const vars = (overrides: Partial<StackVariables>): StackVariables => ({
 const compose = { services: { db: { image: 'db:1', env_file: ['.env'] }, web: { image: 'web:1' } } };
 
 describe('prepareStack', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
   it('reads a YAML Compose file and renders templated files beside it', () => {
     const composeFile = write('compose.yml', 'services:\n  web:\n    image: web:1\n    ports: ["22:22"]\n');
     const template = write('site.conf.j2', 'listen {{ port }};\n');
