@@ -2,11 +2,9 @@ import { pendingHandlersFolder, type Facts } from '../facts/facts.js';
 import { sh } from '../transport/shell.js';
 import type { Transport } from '../transport/transport.js';
 
-/**
- * Notified handlers are recorded on the host until they have run, so a restart owed by a run that failed
- * later is not lost: the next run finds the marker and runs the handler at the end of the role.
- */
-const folder = pendingHandlersFolder;
+// Notified handlers are recorded on the host until they have run, so a restart owed by a run that failed
+// later is not lost: the next run finds the marker (listed with the facts) and runs the handler at the end
+// of the role.
 
 export interface HandlerKey {
   role: string;
@@ -31,12 +29,13 @@ export function pendingHandlers(facts: Facts): HandlerKey[] {
 export async function recordPendingHandlers(transport: Transport, keys: HandlerKey[]): Promise<void> {
   if (keys.length === 0) return;
   const result = await transport.exec(
-    sh`mkdir -p ${folder} && cd ${folder} && touch ${keys.map(markerName)}`.text,
+    sh`mkdir -p ${pendingHandlersFolder} && cd ${pendingHandlersFolder} && touch ${keys.map(markerName)}`
+      .text,
   );
   if (result.code !== 0)
-    throw new Error(`cannot record pending handlers in ${folder}: ${result.stderr.trim()}`);
+    throw new Error(`cannot record pending handlers in ${pendingHandlersFolder}: ${result.stderr.trim()}`);
 }
 
 export async function clearPendingHandler(transport: Transport, key: HandlerKey): Promise<void> {
-  await transport.exec(sh`rm -f ${`${folder}/${markerName(key)}`}`.text);
+  await transport.exec(sh`rm -f ${`${pendingHandlersFolder}/${markerName(key)}`}`.text);
 }
