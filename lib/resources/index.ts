@@ -1,12 +1,12 @@
 export { isChange, type Plan, type Resource, type ResourceContext } from './resource.js';
-export { file, planFile, type FileOptions, type FileState, type FileDesired } from './file.js';
+export { file, planFile, type FileOptions, type FileState, type FileDesired } from './files/file.js';
 export {
   directory,
   planDirectory,
   type DirectoryOptions,
   type DirectoryState,
   type DirectoryDesired,
-} from './directory.js';
+} from './files/directory.js';
 export {
   apt,
   planApt,
@@ -14,27 +14,27 @@ export {
   type AptState,
   type AptDesired,
   type AptPackageState,
-} from './apt.js';
+} from './packages/apt.js';
 export {
   service,
   planService,
   type ServiceOptions,
   type ServiceState,
   type ServiceDesired,
-} from './service.js';
+} from './services/service.js';
 export {
   command,
   planCommand,
   type CommandOptions,
   type CommandState,
   type CommandDesired,
-} from './command.js';
-export { contentDiff } from './content-diff.js';
-export { renderTemplate } from './render-template.js';
-export { guarded, armRollback, type RollbackGuard } from './rollback-guard.js';
-export { confirmAccess, type ConfirmAccessOptions } from './confirm-access.js';
-export { group, planGroup, type GroupOptions, type GroupState, type GroupDesired } from './group.js';
-export { user, planUser, type UserOptions, type UserState, type UserDesired } from './user.js';
+} from './commands/command.js';
+export { contentDiff } from './files/content-diff.js';
+export { renderTemplate } from './files/render-template.js';
+export { guarded, armRollback, type RollbackGuard } from './commands/rollback-guard.js';
+export { confirmAccess, type ConfirmAccessOptions } from './commands/confirm-access.js';
+export { group, planGroup, type GroupOptions, type GroupState, type GroupDesired } from './accounts/group.js';
+export { user, planUser, type UserOptions, type UserState, type UserDesired } from './accounts/user.js';
 export {
   authorizedKeys,
   planAuthorizedKeys,
@@ -42,9 +42,19 @@ export {
   type AuthorizedKeysOptions,
   type AuthorizedKeysState,
   type AuthorizedKeysDesired,
-} from './authorized-keys.js';
-export { parseAuthorizedKey, formatAuthorizedKey, type AuthorizedKey } from './authorized-key-line.js';
-export { sysctl, planSysctl, type SysctlOptions, type SysctlState, type SysctlDesired } from './sysctl.js';
+} from './accounts/authorized-keys.js';
+export {
+  parseAuthorizedKey,
+  formatAuthorizedKey,
+  type AuthorizedKey,
+} from './accounts/authorized-key-line.js';
+export {
+  sysctl,
+  planSysctl,
+  type SysctlOptions,
+  type SysctlState,
+  type SysctlDesired,
+} from './kernel/sysctl.js';
 export {
   aptRepository,
   planAptRepository,
@@ -53,16 +63,16 @@ export {
   type AptRepositoryOptions,
   type AptRepositoryState,
   type AptRepositoryDesired,
-} from './apt-repository.js';
-export { readSigningKey, type SigningKey } from './apt-repository-key.js';
+} from './packages/apt-repository.js';
+export { readSigningKey, type SigningKey } from './packages/apt-repository-key.js';
 export {
   jsonFile,
   planJsonFile,
   type JsonFileOptions,
   type JsonFileState,
   type JsonFileDesired,
-} from './json-file.js';
-export { mergeJson, type JsonObject, type JsonValue } from './json-file-merge.js';
+} from './files/json-file.js';
+export { mergeJson, type JsonObject, type JsonValue } from './files/json-file-merge.js';
 export {
   secretEnvFile,
   planSecretEnvFile,
@@ -70,7 +80,7 @@ export {
   type SecretEnvFileOptions,
   type SecretEnvFileState,
   type SecretEnvFileDesired,
-} from './secret-env-file.js';
+} from './files/secret-env-file.js';
 export {
   dockerImages,
   planDockerImages,
@@ -78,7 +88,7 @@ export {
   type DockerImagesOptions,
   type DockerImagesState,
   type LocalImage,
-} from './docker-images.js';
+} from './docker/docker-images.js';
 export {
   composeProject,
   planComposeProject,
@@ -88,8 +98,14 @@ export {
   type ComposeProjectDesired,
   type ComposeServiceDesired,
   type ComposeContainer,
-} from './compose-project.js';
-export { moduli, planModuli, type ModuliOptions, type ModuliState, type ModuliDesired } from './moduli.js';
+} from './docker/compose-project.js';
+export {
+  moduli,
+  planModuli,
+  type ModuliOptions,
+  type ModuliState,
+  type ModuliDesired,
+} from './ssh/moduli.js';
 export {
   sshHostKey,
   planSshHostKey,
@@ -97,22 +113,22 @@ export {
   type SshHostKeyState,
   type SshHostKeyDesired,
   type SshHostKeyType,
-} from './ssh-host-key.js';
-export { ufwFirewall, type UfwFirewallOptions } from './ufw-firewall.js';
-export { planUfw, ufwSteps, type UfwDesired, type UfwStep } from './ufw-plan.js';
-export { type UfwRule, type UfwRuleAction } from './ufw-rule.js';
-export { parseUfwState, type UfwState, type UfwPolicy, type UfwLogLevel } from './ufw-state.js';
+} from './ssh/ssh-host-key.js';
+export { ufwFirewall, type UfwFirewallOptions } from './firewall/ufw-firewall.js';
+export { planUfw, ufwSteps, type UfwDesired, type UfwStep } from './firewall/ufw-plan.js';
+export { type UfwRule, type UfwRuleAction } from './firewall/ufw-rule.js';
+export { parseUfwState, type UfwState, type UfwPolicy, type UfwLogLevel } from './firewall/ufw-state.js';
 export {
   blockInFile,
   planBlockInFile,
   type BlockInFileOptions,
   type BlockInFileState,
   type BlockInFileDesired,
-} from './block-in-file.js';
+} from './files/block-in-file.js';
 export {
   fail2banService,
   planFail2banService,
   type Fail2banServiceOptions,
   type Fail2banServiceState,
   type Fail2banServiceDesired,
-} from './fail2ban-service.js';
+} from './services/fail2ban-service.js';

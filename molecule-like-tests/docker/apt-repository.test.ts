@@ -12,7 +12,7 @@ import type { ThrowawayHost } from '../../lib/testing/throwaway-host.js';
 import { docker } from '../../roles/index.js';
 
 const fixtureKey = readFileSync(
-  new URL('../../lib/resources/fixtures/apt-repository/rsa-key.asc', import.meta.url),
+  new URL('../../lib/resources/packages/fixtures/apt-repository/rsa-key.asc', import.meta.url),
   'utf8',
 );
 const fixturePrint = '94CB C2C5 5A77 CDF0 0557 B7DE F1E4 1B45 CE26 F172';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { gatherFacts } from '../../lib/facts/gather.js';
-import { file } from '../../lib/resources/file.js';
+import { file } from '../../lib/resources/files/file.js';
 import type { ResourceContext } from '../../lib/resources/resource.js';
 import {
   diffFingerprints,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { apt } from '../../lib/resources/apt.js';
-import { service } from '../../lib/resources/service.js';
+import { apt } from '../../lib/resources/packages/apt.js';
+import { service } from '../../lib/resources/services/service.js';
 import { ResourceHost } from './resource-host.js';
 
 const stamp = '/var/lib/apt/periodic/update-success-stamp';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { confirmAccess } from '../../lib/resources/confirm-access.js';
-import { directory } from '../../lib/resources/directory.js';
-import { file } from '../../lib/resources/file.js';
-import { guarded, type RollbackGuard } from '../../lib/resources/rollback-guard.js';
+import { confirmAccess } from '../../lib/resources/commands/confirm-access.js';
+import { directory } from '../../lib/resources/files/directory.js';
+import { file } from '../../lib/resources/files/file.js';
+import { guarded, type RollbackGuard } from '../../lib/resources/commands/rollback-guard.js';
 import { ResourceHost } from './resource-host.js';
 
 const guard = (timeoutSeconds: number): RollbackGuard => ({

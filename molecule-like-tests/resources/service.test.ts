@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { directory } from '../../lib/resources/directory.js';
-import { file } from '../../lib/resources/file.js';
-import { service } from '../../lib/resources/service.js';
+import { directory } from '../../lib/resources/files/directory.js';
+import { file } from '../../lib/resources/files/file.js';
+import { service } from '../../lib/resources/services/service.js';
 import { ResourceHost } from './resource-host.js';
 
 const unitFile = (sleep: number) =>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { gatherFacts } from '../../lib/facts/gather.js';
-import { dockerImages, localImages } from '../../lib/resources/docker-images.js';
+import { dockerImages, localImages } from '../../lib/resources/docker/docker-images.js';
 import type { ResourceContext } from '../../lib/resources/resource.js';
 import { ensureHostImage } from '../../lib/testing/host-image.js';
 import { LocalTransport } from '../../lib/transport/local-transport.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { sysctl } from '../../lib/resources/sysctl.js';
+import { sysctl } from '../../lib/resources/kernel/sysctl.js';
 import { ResourceHost } from '../resources/resource-host.js';
 
 const file = '/etc/sysctl.d/90-bosun-test.conf';

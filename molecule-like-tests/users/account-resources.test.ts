@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { authorizedKeys } from '../../lib/resources/authorized-keys.js';
-import { group } from '../../lib/resources/group.js';
+import { authorizedKeys } from '../../lib/resources/accounts/authorized-keys.js';
+import { group } from '../../lib/resources/accounts/group.js';
 import type { ResourceContext } from '../../lib/resources/resource.js';
-import { user } from '../../lib/resources/user.js';
+import { user } from '../../lib/resources/accounts/user.js';
 import { testKey } from '../../lib/testing/test-key.js';
 import { connect } from '../../lib/transport/connect.js';
 import { inventoryHost, ResourceHost } from '../resources/resource-host.js';

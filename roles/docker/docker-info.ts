@@ -1,7 +1,7 @@
 import { TaskError } from '../../lib/errors.js';
 import { parseKeyValues } from '../../lib/facts/key-values.js';
 import type { Plan, Resource } from '../../lib/resources/resource.js';
-import { runChecked } from '../../lib/resources/run-checked.js';
+import { runChecked } from '../../lib/resources/commands/run-checked.js';
 
 /** What `docker info` and the compose commands said. */
 export interface DockerInfoState {

@@ -1,5 +1,5 @@
 import type { Facts } from '../../lib/facts/facts.js';
-import type { AptRepositoryOptions } from '../../lib/resources/apt-repository.js';
+import type { AptRepositoryOptions } from '../../lib/resources/packages/apt-repository.js';
 import type { DockerVariables } from './variables.js';
 
 /** What to install for a source: packages the repository needs first, the repository, the packages. */

@@ -4,7 +4,7 @@ import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
 import type { Facts } from '../../lib/facts/facts.js';
 import { parseFacts } from '../../lib/facts/parse-facts.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
-import { aptRepositoryDesired } from '../../lib/resources/apt-repository.js';
+import { aptRepositoryDesired } from '../../lib/resources/packages/apt-repository.js';
 import { docker, type DockerVariables } from './index.js';
 import { daemonSettings } from './daemon-settings.js';
 import { dockerInstall } from './install-source.js';

@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
 import { defineRole, type RoleContext } from '../../lib/engine/role.js';
 import { task } from '../../lib/engine/task.js';
-import { apt } from '../../lib/resources/apt.js';
-import { command } from '../../lib/resources/command.js';
-import { fail2banService } from '../../lib/resources/fail2ban-service.js';
+import { apt } from '../../lib/resources/packages/apt.js';
+import { command } from '../../lib/resources/commands/command.js';
+import { fail2banService } from '../../lib/resources/services/fail2ban-service.js';
 import { sh } from '../../lib/transport/shell.js';
 import { enabledJails, renderJailConfig } from './jail-config.js';
 import { jailFile } from './jail-file.js';

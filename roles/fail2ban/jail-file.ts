@@ -1,8 +1,8 @@
 import { parseKeyValues } from '../../lib/facts/key-values.js';
-import { file } from '../../lib/resources/file.js';
-import type { FileState } from '../../lib/resources/file.js';
+import { file } from '../../lib/resources/files/file.js';
+import type { FileState } from '../../lib/resources/files/file.js';
 import type { Resource } from '../../lib/resources/resource.js';
-import { runChecked } from '../../lib/resources/run-checked.js';
+import { runChecked } from '../../lib/resources/commands/run-checked.js';
 
 /** The firewall fail2ban bans with when its ban action is 'auto'. */
 export type BanFirewall = 'ufw' | 'iptables' | 'nftables';

@@ -1,7 +1,7 @@
 import { parseKeyValues } from '../../lib/facts/key-values.js';
-import { confirmAccess } from '../../lib/resources/confirm-access.js';
+import { confirmAccess } from '../../lib/resources/commands/confirm-access.js';
 import type { Plan, Resource } from '../../lib/resources/resource.js';
-import { guardFolder, type RollbackGuard } from '../../lib/resources/rollback-guard.js';
+import { guardFolder, type RollbackGuard } from '../../lib/resources/commands/rollback-guard.js';
 import { sh } from '../../lib/transport/shell.js';
 import { loginSessionScript, parseLoginSession } from '../../lib/facts/login-session.js';
 

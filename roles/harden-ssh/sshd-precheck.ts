@@ -1,7 +1,7 @@
 import { TaskError } from '../../lib/errors.js';
 import { parseKeyValues } from '../../lib/facts/key-values.js';
 import type { Plan, Resource } from '../../lib/resources/resource.js';
-import { runChecked } from '../../lib/resources/run-checked.js';
+import { runChecked } from '../../lib/resources/commands/run-checked.js';
 import { accessProblems, type Account, type AccessPolicy, type AccessState } from './access-check.js';
 import { loginSessionScript, parseLoginSession } from '../../lib/facts/login-session.js';
 import { dropInDir, dropInPath, type RenderedDropIn } from './sshd-drop-in.js';

@@ -1,8 +1,8 @@
 import { TaskError } from '../../lib/errors.js';
 import type { Facts } from '../../lib/facts/facts.js';
 import type { Resource } from '../../lib/resources/resource.js';
-import { guardFolder, guardTimer, type RollbackGuard } from '../../lib/resources/rollback-guard.js';
-import { lastLines } from '../../lib/resources/run-checked.js';
+import { guardFolder, guardTimer, type RollbackGuard } from '../../lib/resources/commands/rollback-guard.js';
+import { lastLines } from '../../lib/resources/commands/run-checked.js';
 import { sh } from '../../lib/transport/shell.js';
 
 /**

@@ -1,6 +1,6 @@
 import { TaskError } from '../../lib/errors.js';
 import type { Resource } from '../../lib/resources/resource.js';
-import { runChecked } from '../../lib/resources/run-checked.js';
+import { runChecked } from '../../lib/resources/commands/run-checked.js';
 import type { ComposeFile } from './compose-schema.js';
 import { findExposures, formatExposures, type Exposure } from './exposure.js';
 import { parseFirewall } from './firewall-state.js';

@@ -1,10 +1,10 @@
 import { defineRole } from '../../lib/engine/role.js';
 import { task, type Task } from '../../lib/engine/task.js';
-import { composeProject } from '../../lib/resources/compose-project.js';
-import { directory } from '../../lib/resources/directory.js';
-import { dockerImages } from '../../lib/resources/docker-images.js';
-import { file } from '../../lib/resources/file.js';
-import { secretEnvFile } from '../../lib/resources/secret-env-file.js';
+import { composeProject } from '../../lib/resources/docker/compose-project.js';
+import { directory } from '../../lib/resources/files/directory.js';
+import { dockerImages } from '../../lib/resources/docker/docker-images.js';
+import { file } from '../../lib/resources/files/file.js';
+import { secretEnvFile } from '../../lib/resources/files/secret-env-file.js';
 import { budgetGuard } from './budget-guard.js';
 import { exposureGuard } from './exposure-guard.js';
 import { lazyResource } from './lazy-resource.js';

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { OptionsError } from '../../lib/errors.js';
-import { renderTemplate } from '../../lib/resources/render-template.js';
+import { renderTemplate } from '../../lib/resources/files/render-template.js';
 import { secret } from '../../lib/secrets/index.js';
 import { ComposeFile } from './compose-schema.js';
 import { renderCompose, type RenderedCompose } from './render-compose.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import type { ComposeFile } from './compose-schema.js';
-import { configHashLabel } from '../../lib/resources/compose-project.js';
+import { configHashLabel } from '../../lib/resources/docker/compose-project.js';
 import { renderCompose } from './render-compose.js';
 
 const compose = (): ComposeFile => ({

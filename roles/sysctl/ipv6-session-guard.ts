@@ -1,7 +1,7 @@
 import { TaskError } from '../../lib/errors.js';
 import { parseKeyValues } from '../../lib/facts/key-values.js';
 import type { Resource } from '../../lib/resources/resource.js';
-import { runChecked } from '../../lib/resources/run-checked.js';
+import { runChecked } from '../../lib/resources/commands/run-checked.js';
 import { loginSessionScript } from '../../lib/facts/login-session.js';
 
 /**

@@ -1,7 +1,7 @@
 import { TaskError } from '../../lib/errors.js';
 import { parseKeyValues } from '../../lib/facts/key-values.js';
 import type { Plan, Resource } from '../../lib/resources/resource.js';
-import { runChecked } from '../../lib/resources/run-checked.js';
+import { runChecked } from '../../lib/resources/commands/run-checked.js';
 import { sh } from '../../lib/transport/shell.js';
 import { loginSessionScript, parseLoginSession } from '../../lib/facts/login-session.js';
 import type { ResolvedUser } from './variables.js';

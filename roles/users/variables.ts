@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-// What useradd accepts without --badname (lib/resources/account-name.ts checks the same).
+// What useradd accepts without --badname (lib/resources/accounts/account-name.ts checks the same).
 const accountName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,30}\\$?$' });
 
 const userEntry = Type.Object(
