@@ -1,11 +1,13 @@
 import { Command } from 'commander';
-import { gatherFacts } from '../facts/gather.js';
+import { sshdFact } from '../../roles/harden-ssh/sshd-fact.js';
+import { coreFacts } from '../facts/core-facts.js';
+import { gatherFactValues } from '../facts/define-fact.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { redact } from '../secrets/index.js';
 import { addConnectionFlags, connectWith, type ConnectionFlags } from './connection-flags.js';
 import { collect } from './option-parsers.js';
 
-/** `bosun facts -i INV HOST`: what the engine knows about a host, as JSON. */
+/** `bosun facts -i INV HOST`: the core facts of a host and those of Bosun's roles, as JSON. */
 export function factsCommand(): Command {
   const command = new Command('facts')
     .description('gather and print the facts of one host (JSON)')
@@ -19,7 +21,9 @@ export function factsCommand(): Command {
         host,
       );
       try {
-        process.stdout.write(redact(JSON.stringify(await gatherFacts(transport), null, 2)) + '\n');
+        const values = await gatherFactValues(transport, [coreFacts, sshdFact]);
+        const facts = { ...(values.get(coreFacts) as object), sshd: values.get(sshdFact) };
+        process.stdout.write(redact(JSON.stringify(facts, null, 2)) + '\n');
       } finally {
         await transport.close();
       }

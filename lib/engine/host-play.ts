@@ -1,13 +1,14 @@
 import { BosunError, UnreachableError } from '../errors.js';
-import { gatherFacts } from '../facts/gather.js';
-import type { Facts } from '../facts/facts.js';
+import type { FactDefinition } from '../facts/define-fact.js';
 import type { Resource, ResourceContext } from '../resources/resource.js';
 import { hostTransport } from './become-view.js';
+import { hostFacts } from './host-facts.js';
 import type { HostSession } from './host-session.js';
-import { clearPendingHandler, pendingHandlers, recordPendingHandlers } from './pending-handlers.js';
+import { clearPendingHandlers, recordPendingHandlers, type HandlerKey } from './pending-handlers.js';
 import type { Play } from './playbook.js';
 import type { Reporter, TaskResult } from './results.js';
 import type { RoleContext } from './role.js';
+import { probeAll, type Probed } from './run-resource.js';
 import { runTask, type TaskRun } from './run-task.js';
 import { isSelected, type TagFilter } from './tags.js';
 import type { Task } from './task.js';
@@ -37,14 +38,50 @@ interface Unit {
   handlers: Record<string, Resource>;
 }
 
-/** Runs one play on one host: connect (once per run), gather facts, run each role, flush its handlers. */
+interface UnitBuilder {
+  name: string;
+  facts: FactDefinition<unknown>[];
+  build(ctx: RoleContext): Unit;
+}
+
+/**
+ * Runs one play on one host: connect (once per run), gather the facts of every role of the play in one
+ * round trip, then each role: its tasks probed together in one round trip, planned and executed in order,
+ * then its handlers.
+ */
 export async function runHostPlay(session: HostSession, play: Play, options: HostPlayOptions): Promise<void> {
   if (!(await connectOnce(session, options))) return;
   const view = hostTransport(session, play.become);
-  let facts: Facts;
+  const builders: UnitBuilder[] = (play.roles ?? []).map((applied, i) => {
+    const vars = options.roleVariables[i] as never;
+    return {
+      name: applied.role.name,
+      facts: applied.role.facts ?? [],
+      build: (ctx) => ({
+        key: applied.role.name,
+        role: applied.role.name,
+        tags: [...(play.tags ?? []), ...(applied.role.tags ?? [])],
+        tasks: applied.role.tasks(vars, ctx),
+        handlers: applied.role.handlers?.(vars, ctx) ?? {},
+      }),
+    };
+  });
+  const { tasks, handlers } = play;
+  if (tasks) {
+    builders.push({
+      name: `play ${play.name}`,
+      facts: [],
+      build: (ctx) => ({
+        key: `play:${play.name}`,
+        tags: play.tags ?? [],
+        tasks: tasks(ctx),
+        handlers: handlers?.(ctx) ?? {},
+      }),
+    });
+  }
+  const gather = (facts: FactDefinition<unknown>[]) => hostFacts(session, view, play.become, facts);
   try {
-    facts = session.facts = await gatherFacts(view);
-    session.pendingHandlers ??= pendingHandlers(facts);
+    await gather(builders.flatMap((builder) => builder.facts));
   } catch (error) {
     session.fail(
       { task: 'gather facts', message: options.redact((error as Error).message), code: codeOf(error) },
@@ -52,49 +89,35 @@ export async function runHostPlay(session: HostSession, play: Play, options: Hos
     );
     return;
   }
-  const ctx: RoleContext = { host: session.host, facts };
-  // Built one at a time, right before each runs: a role that cannot build its tasks for this host (bad
-  // facts, a resource refusing its options) fails this host only.
-  const units: (() => Unit)[] = (play.roles ?? []).map((applied, i) => () => {
-    const vars = options.roleVariables[i];
-    return {
-      key: applied.role.name,
-      role: applied.role.name,
-      tags: [...(play.tags ?? []), ...(applied.role.tags ?? [])],
-      tasks: applied.role.tasks(vars as never, ctx),
-      handlers: applied.role.handlers?.(vars as never, ctx) ?? {},
-    };
-  });
-  const { tasks, handlers } = play;
-  if (tasks) {
-    units.push(() => ({
-      key: `play:${play.name}`,
-      tags: play.tags ?? [],
-      tasks: tasks(ctx),
-      handlers: handlers?.(ctx) ?? {},
-    }));
-  }
-  const resourceCtx: ResourceContext = {
-    transport: view,
-    facts,
-    check: options.check,
-    reconnect: async (settings) => {
-      const host = { ...session.host, connection: { ...session.host.connection, ...settings } };
-      await session.moveTo(await options.connect(host, { trustedHostKey: session.transport?.hostKey }));
-      return view;
-    },
-  };
-  for (const [index, build] of units.entries()) {
+  for (const builder of builders) {
+    // Built one at a time, right before each runs, from facts gathered again if a change made them stale:
+    // a role that cannot build its tasks for this host (bad facts, a resource refusing its options) fails
+    // this host only.
     let unit: Unit;
+    let resourceCtx: ResourceContext;
     try {
-      unit = build();
+      const { facts, fact } = await gather(builder.facts);
+      unit = builder.build({ host: session.host, facts, fact });
+      resourceCtx = {
+        transport: view,
+        facts,
+        check: options.check,
+        diff: options.diff,
+        reconnect: async (settings) => {
+          const host = { ...session.host, connection: { ...session.host.connection, ...settings } };
+          await session.moveTo(await options.connect(host, { trustedHostKey: session.transport?.hostKey }));
+          return view;
+        },
+      };
     } catch (error) {
-      const name = play.roles?.[index]?.role.name ?? `play ${play.name}`;
-      session.fail({
-        task: `${name}: preparing its tasks`,
-        message: options.redact((error as Error).message),
-        code: codeOf(error),
-      });
+      session.fail(
+        {
+          task: `${builder.name}: preparing its tasks`,
+          message: options.redact((error as Error).message),
+          code: codeOf(error),
+        },
+        error instanceof UnreachableError,
+      );
       return;
     }
     if (!(await runUnit(session, play, unit, resourceCtx, options))) return;
@@ -112,63 +135,96 @@ async function connectOnce(session: HostSession, options: HostPlayOptions): Prom
   }
 }
 
-/** Returns false when the host must stop. */
+/**
+ * Runs a unit's tasks. Their probes go to the host together, speculatively: while nothing changes, one
+ * round trip serves the whole unit. After a task changes the host, the tasks after it are probed again
+ * (together) before they plan, since they may depend on the change. Returns false when the host must stop.
+ */
 async function runUnit(
   session: HostSession,
   play: Play,
   unit: Unit,
-  ctx: TaskRun['ctx'],
+  ctx: ResourceContext,
   options: HostPlayOptions,
 ): Promise<boolean> {
   const notified = new Set(
     (session.pendingHandlers ?? []).filter((key) => key.role === unit.key).map((key) => key.handler),
   );
-  const run = (earlierChanges: boolean): TaskRun => ({
+  const run = (earlierChanges: boolean, beforeChanges?: () => Promise<void>): TaskRun => ({
     ctx,
     diff: options.diff,
     earlierChanges,
     redact: options.redact,
     where: { host: session.host.name, play: play.name, role: unit.role },
+    beforeChanges,
   });
+  const stop = (task: string, error: BosunError): false => {
+    session.fail({ task, message: error.message, code: error.code }, error instanceof UnreachableError);
+    return false;
+  };
 
-  for (const task of unit.tasks) {
-    if (!isSelected([...unit.tags, ...(task.tags ?? [])], options)) continue;
+  const selected = unit.tasks.filter((task) => isSelected([...unit.tags, ...(task.tags ?? [])], options));
+  const probed = new Map<Task, Probed>();
+  let roundTripsBefore: number | undefined;
+  for (const [index, task] of selected.entries()) {
     if (options.abort.aborted) {
       session.fail({ task: task.name, message: String(options.abort.reason), code: 'ANY_ERRORS_FATAL' });
       return false;
     }
-    options.reporter.taskStarted({
-      host: session.host.name,
-      play: play.name,
-      role: unit.role,
-      task: task.name,
-    });
-    const outcome = await runTask(task, run(session.earlierChanges));
-    report(session, outcome.result, options);
-    if (outcome.error) {
-      session.fail(
-        { task: task.name, message: outcome.error.message, code: outcome.error.code },
-        outcome.error instanceof UnreachableError,
-      );
-      return false;
+    const where = { host: session.host.name, play: play.name, role: unit.role, task: task.name };
+    options.reporter.taskStarted(where);
+    if (task.when === false) {
+      report(session, skipped(task, where), options);
+      continue;
     }
-    if (outcome.result.status === 'changed' && task.notify?.length) {
-      const unknown = task.notify.filter((name) => !(name in unit.handlers));
-      if (unknown.length > 0) {
-        session.fail({
-          task: task.name,
-          message: `notifies unknown handler(s): ${unknown.join(', ')}`,
-          code: 'UNKNOWN_HANDLER',
-        });
-        return false;
-      }
-      const fresh = task.notify.filter((name) => !notified.has(name));
-      fresh.forEach((name) => notified.add(name));
-      if (!options.check)
-        await recordPendingHandlers(
-          ctx.transport,
-          fresh.map((handler) => ({ role: unit.key, handler })),
+    if (!probed.has(task)) {
+      const rest = selected.slice(index).filter((later) => later.when !== false);
+      roundTripsBefore = ctx.transport.counters.commands;
+      try {
+        const states = await probeAll(
+          rest.map((later) => later.resource),
+          ctx,
         );
+        probed.clear();
+        rest.forEach((later, i) => probed.set(later, states[i]));
+      } catch (error) {
+        const failure = error instanceof BosunError ? error : new BosunError('PROBE_FAILED', String(error));
+        return stop(
+          task.name,
+          new (error instanceof UnreachableError ? UnreachableError : BosunError)(
+            failure.code,
+            options.redact(failure.message),
+          ),
+        );
+      }
+    }
+    const fresh = (task.notify ?? []).filter((name) => !notified.has(name));
+    const unknown = fresh.filter((name) => !(name in unit.handlers));
+    const recordNotified =
+      options.check || fresh.length === 0 || unknown.length > 0
+        ? undefined
+        : () =>
+            recordPendingHandlers(
+              ctx.transport,
+              fresh.map((handler) => ({ role: unit.key, handler })),
+            );
+    const outcome = await runTask(task, probed.get(task)!, run(session.earlierChanges, recordNotified), {
+      roundTripsBefore,
+    });
+    roundTripsBefore = undefined;
+    report(session, outcome.result, options);
+    if (outcome.error) return stop(task.name, outcome.error);
+    if (outcome.result.status !== 'changed') continue;
+    if (unknown.length > 0) {
+      return stop(
+        task.name,
+        new BosunError('UNKNOWN_HANDLER', `notifies unknown handler(s): ${unknown.join(', ')}`),
+      );
+    }
+    fresh.forEach((name) => notified.add(name));
+    if (!options.check) {
+      session.forgetFacts();
+      probed.clear();
     }
   }
   return flushHandlers(session, unit, notified, run, options);
@@ -182,25 +238,56 @@ async function flushHandlers(
   run: (earlierChanges: boolean) => TaskRun,
   options: HostPlayOptions,
 ): Promise<boolean> {
+  const done: HandlerKey[] = [];
+  let failure: { task: string; error: BosunError } | undefined;
   for (const [name, resource] of Object.entries(unit.handlers)) {
     if (!notified.has(name)) continue;
-    const outcome = await runTask({ name, resource }, run(true), { handler: true });
+    const taskRun = run(true);
+    const roundTripsBefore = taskRun.ctx.transport.counters.commands;
+    let probed: Probed;
+    try {
+      [probed] = await probeAll([resource], taskRun.ctx);
+    } catch (error) {
+      probed = { error };
+    }
+    const outcome = await runTask({ name, resource }, probed, taskRun, { handler: true, roundTripsBefore });
     report(session, outcome.result, options);
     if (outcome.error) {
-      session.fail(
-        { task: name, message: outcome.error.message, code: outcome.error.code },
-        outcome.error instanceof UnreachableError,
-      );
-      return false;
+      failure = { task: name, error: outcome.error };
+      break;
     }
-    if (!options.check) {
-      await clearPendingHandler(run(true).ctx.transport, { role: unit.key, handler: name });
-      session.pendingHandlers = session.pendingHandlers?.filter(
-        (key) => key.role !== unit.key || key.handler !== name,
-      );
-    }
+    done.push({ role: unit.key, handler: name });
+    if (outcome.result.status === 'changed' && !options.check) session.forgetFacts();
+  }
+  if (!options.check && done.length > 0 && !(failure?.error instanceof UnreachableError)) {
+    await clearPendingHandlers(run(true).ctx.transport, done);
+    session.pendingHandlers = session.pendingHandlers?.filter(
+      (key) => !done.some((d) => d.role === key.role && d.handler === key.handler),
+    );
+  }
+  if (failure) {
+    session.fail(
+      { task: failure.task, message: failure.error.message, code: failure.error.code },
+      failure.error instanceof UnreachableError,
+    );
+    return false;
   }
   return true;
+}
+
+function skipped(
+  task: Task,
+  where: Omit<TaskResult, 'resource' | 'status' | 'changes' | 'durationMs' | 'roundTrips'>,
+): TaskResult {
+  return {
+    ...where,
+    resource: { kind: task.resource.kind, id: task.resource.id },
+    status: 'skipped',
+    changes: [],
+    message: 'condition is false',
+    durationMs: 0,
+    roundTrips: 0,
+  };
 }
 
 function report(session: HostSession, result: TaskResult, options: HostPlayOptions): void {

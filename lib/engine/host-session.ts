@@ -1,4 +1,4 @@
-import type { Facts } from '../facts/facts.js';
+import type { FactDefinition } from '../facts/define-fact.js';
 import type { InventoryHost } from '../inventory/inventory.js';
 import type { Transport, TransportCounters } from '../transport/transport.js';
 import { emptyRecap, type HostRecap, type TaskResult } from './results.js';
@@ -6,7 +6,8 @@ import { emptyRecap, type HostRecap, type TaskResult } from './results.js';
 /** Everything the engine keeps about one host for a whole run: its one connection and its tally. */
 export class HostSession {
   transport?: Transport;
-  facts?: Facts;
+  /** Facts gathered on this host, per `become` (they describe the elevated or the login shell). */
+  private readonly gathered = new Map<string, Map<FactDefinition<unknown>, unknown>>();
   /** Earlier tasks changed (or would change) something: check-mode predictions may depend on it. */
   earlierChanges = false;
   /** Pending-handler markers read from the host at its first play. */
@@ -18,6 +19,17 @@ export class HostSession {
 
   constructor(readonly host: InventoryHost) {
     this.recap = emptyRecap(host.name);
+  }
+
+  factCache(become: boolean | undefined): Map<FactDefinition<unknown>, unknown> {
+    const key = String(become);
+    if (!this.gathered.has(key)) this.gathered.set(key, new Map());
+    return this.gathered.get(key)!;
+  }
+
+  /** A change may have made any fact stale: gather them again when next needed. */
+  forgetFacts(): void {
+    this.gathered.clear();
   }
 
   /** A failed or unreachable host takes no further part in the run. */

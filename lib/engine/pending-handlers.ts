@@ -1,10 +1,13 @@
-import { pendingHandlersFolder, type Facts } from '../facts/facts.js';
+import type { BatchScript } from '../transport/exec-many.js';
 import { sh } from '../transport/shell.js';
-import type { Transport } from '../transport/transport.js';
+import type { ExecResult, Transport } from '../transport/transport.js';
 
-// Notified handlers are recorded on the host until they have run, so a restart owed by a run that failed
-// later is not lost: the next run finds the marker (listed with the facts) and runs the handler at the end
-// of the role.
+// Notified handlers are recorded on the host before the notifying task makes its change, and removed once
+// they have run, so a restart owed by a run that died in between is not lost: the next run finds the marker
+// (read together with the facts) and runs the handler at the end of the role.
+
+/** Where Bosun keeps the markers of handlers owed by an earlier run, one empty file each. */
+export const pendingHandlersFolder = '/var/lib/bosun/pending-handlers';
 
 export interface HandlerKey {
   role: string;
@@ -14,16 +17,23 @@ export interface HandlerKey {
 const markerName = (key: HandlerKey) =>
   Buffer.from(JSON.stringify([key.role, key.handler])).toString('base64url');
 
-/** The handlers an earlier run owes, from the markers the facts listed (read in the same round trip). */
-export function pendingHandlers(facts: Facts): HandlerKey[] {
-  return facts.pendingHandlerMarkers.flatMap((name) => {
-    try {
-      const [role, handler] = JSON.parse(Buffer.from(name, 'base64url').toString()) as [string, string];
-      return [{ role, handler }];
-    } catch {
-      return [];
-    }
-  });
+/** Lists the markers; sent in the same round trip as the facts. */
+export const listPendingHandlers: BatchScript = {
+  script: sh`ls -1 ${pendingHandlersFolder} 2>/dev/null; exit 0`.text,
+};
+
+export function parsePendingHandlers({ stdout }: ExecResult): HandlerKey[] {
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((name) => {
+      try {
+        const [role, handler] = JSON.parse(Buffer.from(name, 'base64url').toString()) as [string, string];
+        return [{ role, handler }];
+      } catch {
+        return [];
+      }
+    });
 }
 
 export async function recordPendingHandlers(transport: Transport, keys: HandlerKey[]): Promise<void> {
@@ -36,6 +46,8 @@ export async function recordPendingHandlers(transport: Transport, keys: HandlerK
     throw new Error(`cannot record pending handlers in ${pendingHandlersFolder}: ${result.stderr.trim()}`);
 }
 
-export async function clearPendingHandler(transport: Transport, key: HandlerKey): Promise<void> {
-  await transport.exec(sh`rm -f ${`${pendingHandlersFolder}/${markerName(key)}`}`.text);
+export async function clearPendingHandlers(transport: Transport, keys: HandlerKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  const paths = keys.map((key) => `${pendingHandlersFolder}/${markerName(key)}`);
+  await transport.exec(sh`rm -f ${paths}`.text);
 }

@@ -1,4 +1,5 @@
 import type { Static, TObject } from '@sinclair/typebox';
+import type { FactDefinition, FactReader } from '../facts/define-fact.js';
 import type { Facts } from '../facts/facts.js';
 import type { InventoryHost } from '../inventory/inventory.js';
 import type { Resource } from '../resources/resource.js';
@@ -7,7 +8,10 @@ import type { Task } from './task.js';
 /** What a role's tasks may read besides its variables. */
 export interface RoleContext {
   host: InventoryHost;
+  /** The core facts. */
   facts: Facts;
+  /** The value of a fact the role declared in `facts`. */
+  fact: FactReader;
 }
 
 /**
@@ -19,6 +23,8 @@ export interface RoleDefinition<S extends TObject = TObject> {
   /** Role-wide tags, added to every task's own. */
   tags?: string[];
   variables: S;
+  /** Facts beyond the core ones that the role's tasks read (`ctx.fact(sshdFact)`): gathered before it runs. */
+  facts?: FactDefinition<unknown>[];
   tasks(vars: Static<S>, ctx: RoleContext): Task[];
   handlers?(vars: Static<S>, ctx: RoleContext): Record<string, Resource>;
 }
@@ -42,4 +48,22 @@ export function defineRole<S extends TObject>(
 ): ((variables?: RoleVariables<S>) => AppliedRole<S>) & { definition: RoleDefinition<S> } {
   const apply = (variables: RoleVariables<S> = {}) => ({ role: definition, variables });
   return Object.assign(apply, { definition });
+}
+
+/** A role's context from known fact values: what unit tests of a role's task list build. */
+export function roleContext(
+  host: InventoryHost,
+  facts: Facts,
+  known: [FactDefinition<unknown>, unknown][] = [],
+): RoleContext {
+  const values = new Map(known);
+  return {
+    host,
+    facts,
+    fact: (definition) => {
+      if (!values.has(definition as FactDefinition<unknown>))
+        throw new Error(`no value given for the ${definition.name} fact`);
+      return values.get(definition as FactDefinition<unknown>) as ReturnType<typeof definition.parse>;
+    },
+  };
 }

@@ -1,6 +1,8 @@
-import { BosunError, UnreachableError } from '../errors.js';
-import { isChange, type ResourceContext } from '../resources/resource.js';
+import { BosunError, TaskError, UnreachableError } from '../errors.js';
+import { isChange, isCheck, type Plan, type ResourceContext } from '../resources/resource.js';
 import type { TaskResult } from './results.js';
+import { executePlan } from '../resources/execute-plan.js';
+import type { Probed } from './run-resource.js';
 import type { Task } from './task.js';
 
 export interface TaskRun {
@@ -10,6 +12,8 @@ export interface TaskRun {
   earlierChanges: boolean;
   redact: (text: string) => string;
   where: { host: string; play: string; role?: string };
+  /** Runs right before the task's changes are made (records the handlers it notifies); a throw fails the task. */
+  beforeChanges?: () => Promise<void>;
 }
 
 export interface TaskOutcome {
@@ -18,18 +22,23 @@ export interface TaskOutcome {
   error?: BosunError;
 }
 
-/** Probe, plan and (unless in check mode) apply one task; never throws for a task's own failure. */
+/**
+ * Plans one probed task and, unless in check mode, executes the plan; a check passes or fails.
+ * Never throws for a task's own failure.
+ */
 export async function runTask(
   task: Task,
+  probed: Probed,
   run: TaskRun,
-  extra: { handler?: boolean } = {},
+  extra: { handler?: boolean; roundTripsBefore?: number } = {},
 ): Promise<TaskOutcome> {
   const started = Date.now();
-  const commandsBefore = run.ctx.transport.counters.commands;
+  const commandsBefore = extra.roundTripsBefore ?? run.ctx.transport.counters.commands;
+  const step = task.resource;
   const base = {
     ...run.where,
     task: task.name,
-    resource: { kind: task.resource.kind, id: run.redact(task.resource.id) },
+    resource: { kind: step.kind, id: run.redact(step.id) },
     ...(extra.handler ? { handler: true } : {}),
   };
   const finish = (fields: Pick<TaskResult, 'status' | 'changes'> & Partial<TaskResult>): TaskResult => ({
@@ -40,11 +49,18 @@ export async function runTask(
     roundTrips: run.ctx.transport.counters.commands - commandsBefore,
   });
 
-  if (task.when === false)
-    return { result: finish({ status: 'skipped', changes: [], message: 'condition is false' }) };
   try {
-    const current = await task.resource.probe(run.ctx);
-    const plan = task.resource.plan(current);
+    if ('error' in probed) throw probed.error;
+    if (isCheck(step)) {
+      const verdict = step.verify(probed.state, run.ctx);
+      const message = verdict.message === undefined ? {} : { message: run.redact(verdict.message) };
+      if (verdict.passed) return { result: finish({ status: 'ok', changes: [], ...message }) };
+      if (verdict.needsEarlierChanges && run.ctx.check && run.earlierChanges)
+        return { result: finish({ status: 'ok', changes: [], afterEarlierChanges: true, ...message }) };
+      return failed(finish({ status: 'failed', changes: [], ...message }), task);
+    }
+    const plan = step.plan(probed.state);
+    assertConsistent(plan, `${step.kind} ${step.id}`);
     const note = plan.message === undefined ? {} : { message: run.redact(plan.message) };
     if (!isChange(plan)) return { result: finish({ status: 'ok', changes: [], ...note }) };
     const diff = run.diff && plan.diff ? run.redact(plan.diff) : undefined;
@@ -66,7 +82,8 @@ export async function runTask(
         }),
       };
     }
-    await task.resource.apply(run.ctx, current, plan);
+    await run.beforeChanges?.();
+    await executePlan(step, plan, probed.state, run.ctx);
     return { result: finish({ status: 'changed', changes: plan.changes, diff, ...note }) };
   } catch (error) {
     const message = run.redact(error instanceof Error ? error.message : String(error));
@@ -74,6 +91,16 @@ export async function runTask(
     if (error instanceof UnreachableError)
       return { result, error: new UnreachableError(error.code, message) };
     return failed(result, task);
+  }
+}
+
+/** A plan whose lines and actions disagree would report one thing and do another. */
+function assertConsistent(plan: Plan, what: string): void {
+  if (plan.actions !== undefined && plan.actions.length > 0 !== plan.changes.length > 0) {
+    throw new TaskError(
+      'PLAN_INCONSISTENT',
+      `${what}: the plan has ${plan.actions.length} action(s) but ${plan.changes.length} change line(s); this is a bug in the resource`,
+    );
   }
 }
 

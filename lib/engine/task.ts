@@ -1,9 +1,9 @@
-import type { Resource } from '../resources/resource.js';
+import type { Check, Resource } from '../resources/resource.js';
 
-/** One step of a role or play: a named resource plus when and how it runs. */
+/** One step of a role or play: a named resource (or check) plus when and how it runs. */
 export interface Task {
   name: string;
-  resource: Resource;
+  resource: Resource | Check;
   /** Handler names to run at the end of the role when this task changes something. */
   notify?: string[];
   tags?: string[];
@@ -14,6 +14,10 @@ export interface Task {
 }
 
 /** Shorthand for a task: `task('write motd', file({...}), { notify: ['restart sshd'] })`. */
-export function task(name: string, resource: Resource, options: Omit<Task, 'name' | 'resource'> = {}): Task {
+export function task(
+  name: string,
+  resource: Resource | Check,
+  options: Omit<Task, 'name' | 'resource'> = {},
+): Task {
   return { name, resource, ...options };
 }

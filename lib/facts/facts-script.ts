@@ -1,12 +1,9 @@
-import { pendingHandlersFolder } from './facts.js';
-
 /**
  * The one shell script that gathers a host's facts: `key=value` lines, read by `parseFacts`.
  * POSIX sh, nothing to install on the target; every probe tolerates a missing tool (stderr is
  * discarded, absent keys become defaults), so a minimal container answers as well as a full server.
  */
-export const factsScript = String.raw`exec 2>/dev/null
-echo "pending_handlers=$(ls -1 ${pendingHandlersFolder} | tr '\n' ' ')"
+export const coreFactsScript = String.raw`exec 2>/dev/null
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 for f in /etc/os-release /usr/lib/os-release; do
   if [ -r "$f" ]; then grep -E '^(ID|ID_LIKE|VERSION_ID|VERSION_CODENAME|PRETTY_NAME)=' "$f" | sed 's/^/os./'; break; fi
@@ -24,17 +21,6 @@ if command -v systemd-detect-virt >/dev/null; then echo "virt=$(systemd-detect-v
 elif [ -e /.dockerenv ]; then echo virt=docker
 elif [ -e /run/.containerenv ]; then echo virt=podman
 fi
-for unit in ssh sshd; do
-  for dir in /etc/systemd/system /run/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
-    if [ -e "$dir/$unit.service" ]; then
-      echo "sshd.unit=$unit"
-      echo "sshd.socket_enabled=$(systemctl is-enabled "$unit.socket")"
-      echo "sshd.socket_active=$(systemctl is-active "$unit.socket")"
-      break 2
-    fi
-  done
-done
-echo "sshd.version=$( (sshd -V 2>&1; ssh -V 2>&1) | grep -m1 OpenSSH_)"
 for tool in apt-get systemctl sudo ufw docker docker-compose; do
   command -v "$tool" >/dev/null && echo "tool.$tool=yes"
 done

@@ -1,4 +1,4 @@
-/** What the engine knows about a host, gathered in one round trip before its first task. */
+/** The core facts of a host, gathered in its first round trip (see `coreFacts`). */
 export interface Facts {
   hostname: string;
   /** The login user of the connection, and whether commands run as root (directly or through become). */
@@ -25,14 +25,6 @@ export interface Facts {
   /** True when the host runs in a container (facts cannot change the kernel there). */
   virtualization: string;
   packageManager: 'apt' | 'other';
-  sshd: {
-    /** The systemd unit that runs sshd: 'ssh' on Debian and Ubuntu, 'sshd' elsewhere. */
-    service: string;
-    /** Ubuntu 22.10+ starts sshd from `ssh.socket`, which ignores `Port` in sshd_config. */
-    socketActivated: boolean;
-    /** OpenSSH version as 'major.minor', e.g. '9.2'. */
-    version: string;
-  };
   /** Which tools are on the PATH. */
   tools: {
     apt: boolean;
@@ -43,9 +35,4 @@ export interface Facts {
     /** 'v2' for the `docker compose` plugin, 'v1' for `docker-compose`, or none. */
     compose: 'v2' | 'v1' | 'none';
   };
-  /** Markers of handlers notified by an earlier run that did not get to run them (see the engine). */
-  pendingHandlerMarkers: string[];
 }
-
-/** Where Bosun keeps the markers of handlers owed by an earlier run, one empty file each. */
-export const pendingHandlersFolder = '/var/lib/bosun/pending-handlers';

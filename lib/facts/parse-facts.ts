@@ -15,7 +15,6 @@ export function parseFacts(text: string): Facts {
   const idLike = get('os.ID_LIKE').split(/\s+/);
   const uid = get('uid');
   const compose = get('compose');
-  const sshdUnit = get('sshd.unit');
   return {
     hostname: get('hostname'),
     user: get('user'),
@@ -35,12 +34,6 @@ export function parseFacts(text: string): Facts {
     init: get('init') === 'systemd' ? 'systemd' : 'other',
     virtualization: get('virt') || 'unknown',
     packageManager: yes('tool.apt-get') ? 'apt' : 'other',
-    sshd: {
-      service: sshdUnit || 'ssh',
-      // Enabled but not yet active still counts: after the next boot the socket owns port 22.
-      socketActivated: /^enabled/.test(get('sshd.socket_enabled')) || get('sshd.socket_active') === 'active',
-      version: /OpenSSH_(\d+\.\d+)/.exec(get('sshd.version'))?.[1] ?? '',
-    },
     tools: {
       apt: yes('tool.apt-get'),
       systemctl: yes('tool.systemctl'),
@@ -49,12 +42,11 @@ export function parseFacts(text: string): Facts {
       docker: yes('tool.docker'),
       compose: compose === 'v2' || compose === 'v1' ? compose : 'none',
     },
-    pendingHandlerMarkers: get('pending_handlers').split(' ').filter(Boolean),
   };
 }
 
 /** os-release values may be quoted ("12 (bookworm)") with shell escapes inside. */
-function unquote(value: string): string {
+export function unquote(value: string): string {
   const quoted = /^"(.*)"$/.exec(value) ?? /^'(.*)'$/.exec(value);
   return quoted ? quoted[1].replace(/\\(["$`\\])/g, '$1') : value;
 }

@@ -1,3 +1,5 @@
+import { executePlan } from '../../lib/resources/execute-plan.js';
+import { probeOne } from '../../lib/engine/run-resource.js';
 import assert from 'node:assert/strict';
 import { gatherFacts } from '../../lib/facts/gather.js';
 import { file } from '../../lib/resources/files/file.js';
@@ -123,12 +125,13 @@ describe('harden-ssh lockout drills', function () {
           transport,
           facts: await gatherFacts(transport),
           check: false,
+          diff: false,
           reconnect: () => Promise.reject(new Error('not used')),
         };
         const install = async (content: string) => {
           const resource = file({ path: dropInPath, content, validate: dropInValidateCommand });
-          const state = await resource.probe(ctx);
-          await resource.apply(ctx, state, resource.plan(state));
+          const state = await probeOne(resource, ctx);
+          await executePlan(resource, resource.plan(state), state, ctx);
         };
         // An old drop-in that sshd rejects: the validation of its replacement must not read it.
         await host.exec(`printf 'OldBrokenOption yes\\n' > ${dropInPath}`);

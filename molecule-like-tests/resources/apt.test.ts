@@ -1,3 +1,5 @@
+import { executePlan } from '../../lib/resources/execute-plan.js';
+import { probeOne } from '../../lib/engine/run-resource.js';
 import assert from 'node:assert/strict';
 import { apt } from '../../lib/resources/packages/apt.js';
 import { service } from '../../lib/resources/services/service.js';
@@ -72,7 +74,7 @@ describe('apt resource (and a packaged service) on a throwaway host', function (
   it('rejects a package that does not exist, with apt’s message', async () => {
     const resource = apt({ packages: ['bosun-no-such-package'] });
     const ctx = rh.context(false);
-    const current = await resource.probe(ctx);
+    const current = await probeOne(resource, ctx);
     const plan = resource.plan(current);
     assert.deepEqual(plan, {
       changes: ['install bosun-no-such-package'],
@@ -80,7 +82,7 @@ describe('apt resource (and a packaged service) on a throwaway host', function (
         'package bosun-no-such-package is not in the apt lists yet (an earlier task adds its repository?)',
     });
     await assert.rejects(
-      resource.apply(ctx, current, plan),
+      executePlan(resource, plan, current, ctx),
       /Unable to locate package bosun-no-such-package/,
     );
   });

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { gatherFacts } from '../../lib/facts/gather.js';
+import { coreFacts } from '../../lib/facts/core-facts.js';
+import { gatherFactValues } from '../../lib/facts/define-fact.js';
+import type { Facts } from '../../lib/facts/facts.js';
+import { sshdFact, type SshdFacts } from '../../roles/harden-ssh/sshd-fact.js';
 import { ThrowawayHost } from '../../lib/testing/throwaway-host.js';
 import { connect } from '../../lib/transport/connect.js';
 import { inventoryHost } from './resource-host.js';
 
-describe('gatherFacts on a throwaway host', function () {
+describe('gathering the core and sshd facts on a throwaway host', function () {
   this.timeout(300_000);
   let host: ThrowawayHost;
 
@@ -27,7 +30,8 @@ describe('gatherFacts on a throwaway host', function () {
     });
     try {
       const before = transport.counters.commands;
-      const facts = await gatherFacts(transport);
+      const values = await gatherFactValues(transport, [coreFacts, sshdFact]);
+      const facts = { ...(values.get(coreFacts) as Facts), sshd: values.get(sshdFact) as SshdFacts };
       return { facts, roundTrips: transport.counters.commands - before };
     } finally {
       await transport.close();
@@ -61,7 +65,6 @@ describe('gatherFacts on a throwaway host', function () {
         packageManager: 'apt',
         sshd: { service: 'ssh', socketActivated: false, version: undefined },
         tools: { apt: true, systemctl: true, sudo: true, ufw: false, docker: false, compose: 'none' },
-        pendingHandlerMarkers: [],
       },
     );
     assert.equal(facts.sshd.version, /OpenSSH_(\d+\.\d+)/.exec(await inside('ssh -V 2>&1'))?.[1]);

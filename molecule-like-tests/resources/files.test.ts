@@ -1,3 +1,5 @@
+import { executePlan } from '../../lib/resources/execute-plan.js';
+import { probeOne } from '../../lib/engine/run-resource.js';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -95,10 +97,10 @@ describe('file, directory and command resources on a throwaway host', function (
         validate: `sh -c 'echo "rejected: $(head -n1 "$1")" >&2; exit 1' validator %s`,
       });
       const ctx = rh.context(false);
-      const current = await resource.probe(ctx);
+      const current = await probeOne(resource, ctx);
       const plan = resource.plan(current);
       assert.deepEqual(plan.changes, ['content']);
-      await assert.rejects(resource.apply(ctx, current, plan), (error: Error) => {
+      await assert.rejects(executePlan(resource, plan, current, ctx), (error: Error) => {
         assert.match(error.message, /rejected: bad/);
         assert.match(error.message, /bosun-validated\.conf/);
         return true;
@@ -219,9 +221,9 @@ describe('file, directory and command resources on a throwaway host', function (
     it('fails with the exit code and the last lines of stderr', async () => {
       const resource = command({ run: 'echo step one; echo "boom: disk full" >&2; exit 3' });
       const ctx = rh.context(false);
-      const current = await resource.probe(ctx);
+      const current = await probeOne(resource, ctx);
       await assert.rejects(
-        resource.apply(ctx, current, resource.plan(current)),
+        executePlan(resource, resource.plan(current), current, ctx),
         (error: Error & { code?: string }) => {
           assert.equal(error.code, 'COMMAND_FAILED');
           assert.match(error.message, /exit 3/);

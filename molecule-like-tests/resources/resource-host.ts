@@ -1,3 +1,5 @@
+import { probeOne } from '../../lib/engine/run-resource.js';
+import { executePlan } from '../../lib/resources/execute-plan.js';
 import type { Facts } from '../../lib/facts/facts.js';
 import { gatherFacts } from '../../lib/facts/gather.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
@@ -47,6 +49,7 @@ export class ResourceHost {
       transport: this.transport,
       facts: this.facts,
       check,
+      diff: true,
       reconnect: ({ port }) => ResourceHost.connectTo(this.host, port),
     };
   }
@@ -59,16 +62,16 @@ export class ResourceHost {
 
   /** Probe and plan as check mode does. */
   async check<S>(resource: Resource<S>): Promise<Plan> {
-    return resource.plan(await resource.probe(this.context(true)));
+    return resource.plan(await probeOne(resource, this.context(true)));
   }
 
   /** Probe, plan, apply when the plan has changes, then probe and plan again: the second plan proves idempotence. */
   async converge<S>(resource: Resource<S>): Promise<{ first: Plan; second: Plan }> {
     const ctx = this.context(false);
-    const current = await resource.probe(ctx);
+    const current = await probeOne(resource, ctx);
     const first = resource.plan(current);
-    if (first.changes.length > 0) await resource.apply(ctx, current, first);
-    const second = resource.plan(await resource.probe(ctx));
+    if (first.changes.length > 0) await executePlan(resource, first, current, ctx);
+    const second = resource.plan(await probeOne(resource, ctx));
     return { first, second };
   }
 

@@ -1,3 +1,5 @@
+import { executePlan } from '../../lib/resources/execute-plan.js';
+import { probeOne } from '../../lib/engine/run-resource.js';
 import assert from 'node:assert/strict';
 import { confirmAccess } from '../../lib/resources/commands/confirm-access.js';
 import { directory } from '../../lib/resources/files/directory.js';
@@ -41,10 +43,10 @@ describe('rollback guard and access confirmation', function () {
     );
     const confirm = confirmAccess({ guard: guard(120), port: 1, what: 'test settings' });
     const ctx = rh.context(false);
-    const state = await confirm.probe(ctx);
+    const state = await probeOne(confirm, ctx);
     assert.equal(state.armed, true);
     await assert.rejects(
-      confirm.apply(ctx, state, confirm.plan(state)),
+      executePlan(confirm, confirm.plan(state), state, ctx),
       (error: Error & { code?: string }) => {
         assert.equal(error.code, 'ACCESS_CHECK_FAILED');
         assert.match(error.message, /fresh SSH login on port 1 failed/);
@@ -69,13 +71,13 @@ describe('rollback guard and access confirmation', function () {
     await change(guard(120));
     const confirm = confirmAccess({ guard: guard(120), what: 'test settings' });
     const ctx = rh.context(false);
-    const state = await confirm.probe(ctx);
+    const state = await probeOne(confirm, ctx);
     assert.deepEqual(confirm.plan(state).changes, ['log in afresh, then cancel the rollback']);
-    await confirm.apply(ctx, state, confirm.plan(state));
+    await executePlan(confirm, confirm.plan(state), state, ctx);
     assert.equal(await rh.verify('cat /etc/guarded.conf'), 'new');
     assert.doesNotMatch(await rh.verify('systemctl list-timers --all --no-legend'), /bosun-rollback/);
     assert.notEqual((await rh.host.exec('test -e /var/lib/bosun/rollback/test-guard')).code, 0);
-    assert.deepEqual(confirm.plan(await confirm.probe(ctx)).changes, [], 'nothing left to confirm');
+    assert.deepEqual(confirm.plan(await probeOne(confirm, ctx)).changes, [], 'nothing left to confirm');
   });
 
   it('rolls back by itself when no confirmation comes before the timer', async () => {

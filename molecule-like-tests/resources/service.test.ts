@@ -1,3 +1,5 @@
+import { executePlan } from '../../lib/resources/execute-plan.js';
+import { probeOne } from '../../lib/engine/run-resource.js';
 import assert from 'node:assert/strict';
 import { directory } from '../../lib/resources/files/directory.js';
 import { file } from '../../lib/resources/files/file.js';
@@ -95,9 +97,9 @@ describe('service resource on a throwaway host', function () {
     );
     const resource = service({ name: 'bosun-broken', state: 'started' });
     const ctx = rh.context(false);
-    const current = await resource.probe(ctx);
+    const current = await probeOne(resource, ctx);
     await assert.rejects(
-      resource.apply(ctx, current, resource.plan(current)),
+      executePlan(resource, resource.plan(current), current, ctx),
       (error: Error & { code?: string }) => {
         assert.equal(error.code, 'SERVICE_FAILED');
         assert.match(error.message, /Job for bosun-broken\.service failed/);
@@ -110,9 +112,9 @@ describe('service resource on a throwaway host', function () {
   it('fails in a real run when the unit is still not installed', async () => {
     const resource = service({ name: 'bosun-nope', state: 'started' });
     const ctx = rh.context(false);
-    const current = await resource.probe(ctx);
+    const current = await probeOne(resource, ctx);
     const plan = resource.plan(current);
     assert.equal(plan.needsEarlierChanges, 'unit bosun-nope.service is not installed yet');
-    await assert.rejects(resource.apply(ctx, current, plan), /bosun-nope\.service not found/);
+    await assert.rejects(executePlan(resource, plan, current, ctx), /bosun-nope\.service not found/);
   });
 });

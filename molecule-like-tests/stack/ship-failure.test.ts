@@ -1,3 +1,4 @@
+import { executePlan } from '../../lib/resources/execute-plan.js';
 import assert from 'node:assert/strict';
 import { gatherFacts } from '../../lib/facts/gather.js';
 import { dockerImages, localImages } from '../../lib/resources/docker/docker-images.js';
@@ -14,6 +15,7 @@ async function localContext(): Promise<ResourceContext> {
     transport,
     facts: await gatherFacts(transport),
     check: false,
+    diff: false,
     reconnect: () => Promise.reject(new Error('a local connection does not reconnect')),
   };
 }
@@ -32,7 +34,7 @@ describe('shipping images: a failure on either side stops both', function () {
       local: { [image]: { id: 'sha256:0', size: 1 } },
     };
     await assert.rejects(
-      resource.apply(ctx, current, resource.plan(current)),
+      executePlan(resource, resource.plan(current), current, ctx),
       (error: Error & { code?: string }) => {
         assert.equal(error.code, 'DOCKER_LOAD_FAILED');
         assert.match(error.message, /control: loading bosun-ship-failure\/missing:1 .*failed/);
@@ -52,7 +54,7 @@ describe('shipping images: a failure on either side stops both', function () {
     const resource = dockerImages({ images: [image], timeoutMs: 300 });
     const current = { docker: true, onHost: { [image]: undefined }, local: await localImages([image]) };
     await assert.rejects(
-      resource.apply(await localContext(), current, resource.plan(current)),
+      executePlan(resource, resource.plan(current), current, await localContext()),
       (error: Error) => {
         assert.match(error.message, /timed out after 300 ms/);
         assert.match(error.message, /\ndocker save \S+ failed on the control machine: \S/);

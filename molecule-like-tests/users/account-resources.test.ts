@@ -1,3 +1,5 @@
+import { executePlan } from '../../lib/resources/execute-plan.js';
+import { probeOne } from '../../lib/engine/run-resource.js';
 import assert from 'node:assert/strict';
 import { authorizedKeys } from '../../lib/resources/accounts/authorized-keys.js';
 import { group } from '../../lib/resources/accounts/group.js';
@@ -177,13 +179,13 @@ describe('group, user and authorized keys resources on a throwaway host', functi
         }),
     };
     const lockout = authorizedKeys({ user: 'deploy', keys: [otherKey], exclusive: true, verifyLogin: true });
-    const current = await lockout.probe(ctx);
+    const current = await probeOne(lockout, ctx);
     const plan = lockout.plan(current);
     assert.deepEqual(plan.changes, [
       `remove key ${testKey().publicKey.split(' ')[0]} …${testKey().publicKey.split(' ')[1].replace(/=+$/, '').slice(-12)} bosun-test`,
       'add key ssh-ed25519 …Wi0dh2l9GKJl other@laptop',
     ]);
-    await assert.rejects(lockout.apply(ctx, current, plan), (error: Error & { code?: string }) => {
+    await assert.rejects(executePlan(lockout, plan, current, ctx), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'LOGIN_LOST');
       assert.match(error.message, /a fresh SSH login failed .* the previous file was restored/s);
       return true;

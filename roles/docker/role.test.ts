@@ -1,3 +1,4 @@
+import { roleContext } from '../../lib/engine/role.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
@@ -161,7 +162,7 @@ describe('dockerInstall', () => {
 
 describe('docker role tasks', () => {
   const tasksOf = (variables: Partial<DockerVariables>) =>
-    docker.definition.tasks(defaults(variables), { host, facts: debian12 });
+    docker.definition.tasks(defaults(variables), roleContext(host, debian12));
 
   it("installs from Docker's repository, writes daemon.json (validated, restart on change), then checks docker", () => {
     const tasks = tasksOf({ users: ['deploy'] });
@@ -184,7 +185,7 @@ describe('docker role tasks', () => {
       ],
     );
     assert.deepEqual(tasks.find((task) => task.name === 'daemon.json')?.notify, ['restart docker']);
-    const handlers = docker.definition.handlers!(defaults(), { host, facts: debian12 });
+    const handlers = docker.definition.handlers!(defaults(), roleContext(host, debian12));
     assert.deepEqual(Object.keys(handlers), ['restart docker']);
     assert.equal(
       handlers['restart docker'].plan({

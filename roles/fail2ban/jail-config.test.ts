@@ -1,3 +1,4 @@
+import { roleContext } from '../../lib/engine/role.js';
 import assert from 'node:assert/strict';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
@@ -138,7 +139,7 @@ findtime = 60
   it('installs python3-systemd for the journald backend, and no nginx log task without nginx jails', () => {
     const vars = resolve({});
     const facts = { init: 'systemd' } as never;
-    const tasks = fail2ban.definition.tasks(vars, { host, facts });
+    const tasks = fail2ban.definition.tasks(vars, roleContext(host, facts));
     assert.deepEqual(
       tasks.map((t) => t.name),
       [

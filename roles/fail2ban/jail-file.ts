@@ -1,6 +1,8 @@
 import { parseKeyValues } from '../../lib/facts/key-values.js';
 import { file } from '../../lib/resources/files/file.js';
 import type { FileState } from '../../lib/resources/files/file.js';
+import { probeOne } from '../../lib/engine/run-resource.js';
+import { executePlan } from '../../lib/resources/execute-plan.js';
 import type { Resource } from '../../lib/resources/resource.js';
 import { runChecked } from '../../lib/resources/commands/run-checked.js';
 
@@ -65,9 +67,9 @@ export function jailFile(options: JailFileOptions): Resource<JailFileState> {
         banaction = actionFor[firewall ?? 'nftables'];
       }
       const content = options.render(banaction);
-      return { content, file: await resourceFor(content).probe(ctx) };
+      return { content, file: await probeOne(resourceFor(content), ctx) };
     },
     plan: (current) => resourceFor(current.content).plan(current.file),
-    apply: (ctx, current, plan) => resourceFor(current.content).apply(ctx, current.file, plan),
+    apply: (ctx, current, plan) => executePlan(resourceFor(current.content), plan, current.file, ctx),
   };
 }

@@ -1,5 +1,6 @@
 import { parseKeyValues } from '../../lib/facts/key-values.js';
 import { confirmAccess } from '../../lib/resources/commands/confirm-access.js';
+import { executePlan } from '../../lib/resources/execute-plan.js';
 import type { Plan, Resource } from '../../lib/resources/resource.js';
 import { guardFolder, type RollbackGuard } from '../../lib/resources/commands/rollback-guard.js';
 import { sh } from '../../lib/transport/shell.js';
@@ -58,6 +59,6 @@ export function confirmSshdAccess(options: ConfirmSshdAccessOptions): Resource<C
       };
     },
     plan: (current): Plan => confirmFor(current).plan({ armed: current.armed }),
-    apply: (ctx, current, plan) => confirmFor(current).apply(ctx, { armed: current.armed }, plan),
+    apply: (ctx, current, plan) => executePlan(confirmFor(current), plan, { armed: current.armed }, ctx),
   };
 }

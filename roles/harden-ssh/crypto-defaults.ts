@@ -7,7 +7,7 @@ export interface SshdCrypto {
 }
 
 /**
- * Modern algorithms for the host's OpenSSH (`facts.sshd.version`, 'major.minor'), with no `[fail]` from
+ * Modern algorithms for the host's OpenSSH (the sshd fact's `version`, 'major.minor'), with no `[fail]` from
  * ssh-audit on OpenSSH 8.9 to 9.6: no NIST curves, no SHA-1, no CBC, no 64-bit-tag MACs, no ECDSA or
  * ssh-rsa host key signatures. The post-quantum hybrids come first where the version has them; an
  * unknown version ('') gets the 8.5+ lists, and `sshd -t` rejects them before install if they do not fit.

@@ -12,6 +12,7 @@ import { bannerPath, dropInPath, hostKeyPath, renderDropIn } from './sshd-drop-i
 import { dropInValidateCommand } from './validate-drop-in.js';
 import { sshdPrecheck } from './sshd-precheck.js';
 import { restartSshd, sshdRestartCommand } from './sshd-restart.js';
+import { sshdFact, type SshdFacts } from './sshd-fact.js';
 import { hardenSshVariables } from './variables.js';
 
 export { hardenSshVariables, type HardenSshVariables } from './variables.js';
@@ -31,15 +32,17 @@ const confirm = 'confirm sshd access';
 export const hardenSsh = defineRole({
   name: 'harden-ssh',
   variables: hardenSshVariables,
-  tasks(vars, { facts }) {
-    const dropIn = renderDropIn(vars, cryptoDefaults(facts.sshd.version));
-    const guard = sshdGuard(vars.hostKeys, vars.rollbackTimeoutSeconds, facts.sshd);
+  facts: [sshdFact],
+  tasks(vars, { fact }) {
+    const sshd = fact(sshdFact);
+    const dropIn = renderDropIn(vars, cryptoDefaults(sshd.version));
+    const guard = sshdGuard(vars.hostKeys, vars.rollbackTimeoutSeconds, sshd);
     const changes = { notify: [restart, confirm] };
-    const socket = facts.sshd.socketActivated;
+    const socket = sshd.socketActivated;
     return [
       task(
         'sshd: refuse settings that would lock out, be rejected or be overridden',
-        sshdPrecheck({ dropIn, policy: vars }),
+        sshdPrecheck({ dropIn, policy: vars }, sshd),
       ),
       ...vars.hostKeys.map((type) =>
         task(
@@ -70,15 +73,15 @@ export const hardenSsh = defineRole({
       ...(socket
         ? [
             task(
-              `${facts.sshd.service}.socket drop-in folder`,
-              guarded(directory({ path: socketDropInDir(facts.sshd.service) }), guard),
+              `${sshd.service}.socket drop-in folder`,
+              guarded(directory({ path: socketDropInDir(sshd.service) }), guard),
               changes,
             ),
             task(
-              `${facts.sshd.service}.socket listens on the ports`,
+              `${sshd.service}.socket listens on the ports`,
               guarded(
                 file({
-                  path: socketDropInPath(facts.sshd.service),
+                  path: socketDropInPath(sshd.service),
                   content: socketListenDropIn(vars.ports),
                   mode: '0644',
                 }),
@@ -90,16 +93,17 @@ export const hardenSsh = defineRole({
         : [
             // Left from a time the host used ssh.socket: inert now, so no guard or restart is needed.
             task(
-              `no ${facts.sshd.service}.socket drop-in without socket activation`,
-              file({ path: socketDropInPath(facts.sshd.service), state: 'absent' }),
+              `no ${sshd.service}.socket drop-in without socket activation`,
+              file({ path: socketDropInPath(sshd.service), state: 'absent' }),
             ),
           ]),
     ];
   },
-  handlers(vars, { facts }) {
-    const guard = sshdGuard(vars.hostKeys, vars.rollbackTimeoutSeconds, facts.sshd);
+  handlers(vars, { fact }) {
+    const sshd = fact(sshdFact);
+    const guard = sshdGuard(vars.hostKeys, vars.rollbackTimeoutSeconds, sshd);
     return {
-      [restart]: restartSshd(guard, facts.sshd),
+      [restart]: restartSshd(guard, sshd),
       [confirm]: confirmSshdAccess({ guard, ports: vars.ports, confirmPort: vars.confirmPort }),
     };
   },
@@ -109,11 +113,7 @@ export const hardenSsh = defineRole({
  * The commit-confirm guard of every sshd change: the files the role touches are snapshotted before the
  * first change, and restored, then made live the way this host runs sshd, unless a fresh login confirms.
  */
-function sshdGuard(
-  hostKeys: string[],
-  timeoutSeconds: number,
-  sshd: Parameters<typeof sshdRestartCommand>[0],
-): RollbackGuard {
+function sshdGuard(hostKeys: string[], timeoutSeconds: number, sshd: SshdFacts): RollbackGuard {
   return {
     id: 'harden-ssh',
     paths: [

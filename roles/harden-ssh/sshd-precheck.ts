@@ -1,5 +1,6 @@
 import { TaskError } from '../../lib/errors.js';
 import { parseKeyValues } from '../../lib/facts/key-values.js';
+import type { SshdFacts } from './sshd-fact.js';
 import type { Plan, Resource } from '../../lib/resources/resource.js';
 import { runChecked } from '../../lib/resources/commands/run-checked.js';
 import { accessProblems, type Account, type AccessPolicy, type AccessState } from './access-check.js';
@@ -65,7 +66,7 @@ const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8'
  * settings that the host's sshd rejects. Probes in two round trips: the host's state, then
  * `sshd -t -f /dev/stdin` on the whole planned configuration (nothing is written, so check mode runs it too).
  */
-export function sshdPrecheck(desired: SshdPrecheckDesired): Resource<SshdPrecheckState> {
+export function sshdPrecheck(desired: SshdPrecheckDesired, sshd: SshdFacts): Resource<SshdPrecheckState> {
   return {
     kind: 'sshd-precheck',
     id: dropInPath,
@@ -74,7 +75,7 @@ export function sshdPrecheck(desired: SshdPrecheckDesired): Resource<SshdPrechec
       const unmet = [
         facts.isRoot ? undefined : 'it needs root: connect as root or set become',
         facts.init === 'systemd' ? undefined : 'it needs systemd to restart sshd',
-        facts.sshd.service ? undefined : 'no ssh or sshd unit is installed (openssh-server)',
+        sshd.service ? undefined : 'no ssh or sshd unit is installed (openssh-server)',
       ].filter(Boolean);
       if (unmet.length > 0)
         throw new TaskError(

@@ -1,5 +1,5 @@
 import { TaskError } from '../../lib/errors.js';
-import type { Facts } from '../../lib/facts/facts.js';
+import type { SshdFacts } from './sshd-fact.js';
 import type { Resource } from '../../lib/resources/resource.js';
 import { guardFolder, guardTimer, type RollbackGuard } from '../../lib/resources/commands/rollback-guard.js';
 import { lastLines } from '../../lib/resources/commands/run-checked.js';
@@ -12,7 +12,7 @@ import { sh } from '../../lib/transport/shell.js';
  * refuses to restart a socket whose service runs; KillMode=process keeps open sessions), then restart
  * the socket. Otherwise sshd re-reads its files on reload, ports included.
  */
-export function sshdRestartCommand(sshd: Facts['sshd']): string {
+export function sshdRestartCommand(sshd: SshdFacts): string {
   const service = `${sshd.service}.service`;
   return sshd.socketActivated
     ? String(
@@ -26,7 +26,7 @@ export function sshdRestartCommand(sshd: Facts['sshd']): string {
  * more: it rolls back at once over the connection still open (instead of waiting for the host's timer)
  * and fails saying what it restored.
  */
-export function restartSshd(guard: RollbackGuard, sshd: Facts['sshd']): Resource<Record<string, never>> {
+export function restartSshd(guard: RollbackGuard, sshd: SshdFacts): Resource<Record<string, never>> {
   const command = sshdRestartCommand(sshd);
   const dir = guardFolder(guard);
   return {

@@ -13,6 +13,7 @@ export function lazyResource<State>(kind: string, id: string, make: () => Resour
     id,
     probe: (ctx) => resource().probe(ctx),
     plan: (current) => resource().plan(current),
-    apply: (ctx, current, plan) => resource().apply(ctx, current, plan),
+    execute: (ctx, action) => resource().execute!(ctx, action),
+    apply: (ctx, current, plan) => resource().apply!(ctx, current, plan),
   };
 }

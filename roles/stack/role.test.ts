@@ -1,6 +1,7 @@
+import { probeOne } from '../../lib/engine/run-resource.js';
+import { roleContext } from '../../lib/engine/role.js';
 import assert from 'node:assert/strict';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
-import type { RoleContext } from '../../lib/engine/role.js';
 import type { Facts } from '../../lib/facts/facts.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
 import { stack } from './index.js';
@@ -12,7 +13,7 @@ const host: InventoryHost = {
   vars: {},
   connection: { connection: 'ssh', address: 'web1', become: false },
 };
-const ctx = { host, facts: {} as Facts } as RoleContext;
+const ctx = roleContext(host, {} as Facts);
 const compose = { services: { web: { image: 'web:1' } } };
 
 /** The role's variables as the engine resolves them: validated, defaults filled in. */
@@ -68,7 +69,7 @@ describe('stack role', () => {
     const [first] = stack.definition.tasks(vars, ctx);
     delete process.env.STACK_ROLE_TEST_UNSET;
     return assert.rejects(
-      first.resource.probe({ facts: { memoryMb: 4096, cpus: 2 } } as never),
+      probeOne(first.resource, { facts: { memoryMb: 4096, cpus: 2 } } as never),
       /Secret STACK_ROLE_TEST_UNSET is not set/,
     );
   });

@@ -1,3 +1,4 @@
+import { roleContext } from '../../lib/engine/role.js';
 import assert from 'node:assert/strict';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
 import type { Facts } from '../../lib/facts/facts.js';
@@ -57,7 +58,7 @@ describe('sysctl role', () => {
 
   it('adds the IPv6 session guard before the settings only with disableIpv6', () => {
     const names = (vars: Partial<SysctlVariables>) =>
-      sysctlHardening.definition.tasks(resolve(vars), { host, facts: {} as Facts }).map((t) => t.name);
+      sysctlHardening.definition.tasks(resolve(vars), roleContext(host, {} as Facts)).map((t) => t.name);
     assert.deepEqual(names({}), ['kernel hardening settings']);
     assert.deepEqual(names({ disableIpv6: true }), [
       'SSH session is not over IPv6',

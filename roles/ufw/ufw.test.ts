@@ -1,3 +1,4 @@
+import { roleContext } from '../../lib/engine/role.js';
 import assert from 'node:assert/strict';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
@@ -45,7 +46,7 @@ describe('ufw role', () => {
 
   it('installs ufw, then guards the firewall; the Docker block only when asked', () => {
     const { vars } = resolve({ rules: [{ rule: 'limit', port: 52231 }] });
-    const tasks = ufw.definition.tasks(vars as UfwVariables, { host, facts });
+    const tasks = ufw.definition.tasks(vars as UfwVariables, roleContext(host, facts));
     assert.deepEqual(
       tasks.map((t) => [t.name, t.resource.kind, t.notify]),
       [
@@ -55,11 +56,11 @@ describe('ufw role', () => {
     );
     const withDocker = ufw.definition.tasks(
       { ...(vars as UfwVariables), dockerUserChain: true },
-      { host, facts },
+      roleContext(host, facts),
     );
     assert.deepEqual(withDocker[2].notify, ['reload ufw', 'confirm SSH access']);
     assert.equal(withDocker[2].resource.kind, 'block-in-file');
-    const handlers = ufw.definition.handlers!(vars as UfwVariables, { host, facts });
+    const handlers = ufw.definition.handlers!(vars as UfwVariables, roleContext(host, facts));
     assert.deepEqual(
       Object.keys(handlers),
       ['reload ufw', 'confirm SSH access'],

@@ -1,8 +1,9 @@
+import { roleContext } from '../../lib/engine/role.js';
 import assert from 'node:assert/strict';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
 import type { Facts } from '../../lib/facts/facts.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
-import { isChange } from '../../lib/resources/resource.js';
+import { isChange, type Resource } from '../../lib/resources/resource.js';
 import {
   autoUpgradesConfig,
   distributionOrigins,
@@ -25,12 +26,16 @@ const resolve = (variables: Partial<UnattendedUpgradesVariables>): UnattendedUpg
   return vars as UnattendedUpgradesVariables;
 };
 const tasksFor = (id: string, variables: Partial<UnattendedUpgradesVariables> = {}) =>
-  unattendedUpgrades.definition.tasks(resolve(variables), { host, facts: { os: os(id) } as Facts });
+  unattendedUpgrades.definition.tasks(resolve(variables), roleContext(host, { os: os(id) } as Facts));
 /** The content a file task of the role would write. */
 const contentOf = (id: string, name: string, variables: Partial<UnattendedUpgradesVariables> = {}) => {
   const found = tasksFor(id, variables).find((t) => t.name === name);
   assert.ok(found, name);
-  const plan = found.resource.plan({ parentExists: true, ownerMissing: false, groupMissing: false } as never);
+  const plan = (found.resource as Resource).plan({
+    parentExists: true,
+    ownerMissing: false,
+    groupMissing: false,
+  } as never);
   assert.ok(isChange(plan));
   return (plan.diff ?? '')
     .split('\n')
@@ -124,7 +129,10 @@ describe('unattended-upgrades role', () => {
 
   it('fails clearly on a distribution whose security archive it does not know, unless told', () => {
     const [only] = tasksFor('raspbian');
-    assert.throws(() => only.resource.plan(undefined as never), /not of 'raspbian': set securityOrigins/);
+    assert.throws(
+      () => (only.resource as Resource).plan(undefined as never),
+      /not of 'raspbian': set securityOrigins/,
+    );
     assert.equal(
       tasksFor('raspbian', { securityOrigins: ['origin=Raspbian,archive=${distro_codename}'] }).length,
       6,

@@ -1,3 +1,4 @@
+import { roleContext } from '../../lib/engine/role.js';
 import assert from 'node:assert/strict';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
 import type { Facts } from '../../lib/facts/facts.js';
@@ -54,7 +55,7 @@ describe('users role', () => {
         { name: 'olduser', state: 'absent', removeHome: true },
       ],
     });
-    const tasks = users.definition.tasks(vars, { host, facts });
+    const tasks = users.definition.tasks(vars, roleContext(host, facts));
     assert.deepEqual(
       tasks.map((t) => [t.name, t.resource.kind, t.resource.id]),
       [
@@ -72,7 +73,7 @@ describe('users role', () => {
 
   it('installs sudo first when the host lacks it and someone needs it', () => {
     const vars = resolve({ users: [{ name: 'admin', sudo: 'nopasswd', authorizedKeys: [KEY] }] });
-    const tasks = users.definition.tasks(vars, { host, facts: { tools: { sudo: false } } as Facts });
+    const tasks = users.definition.tasks(vars, roleContext(host, { tools: { sudo: false } } as Facts));
     assert.equal(tasks[1].name, 'sudo installed');
   });
 

@@ -1,6 +1,7 @@
 import { sh } from '../../transport/shell.js';
 import type { Transport } from '../../transport/transport.js';
 import type { Resource } from '../resource.js';
+import { run, type RunAction } from '../actions.js';
 import { runChecked } from './run-checked.js';
 
 /**
@@ -62,16 +63,30 @@ export async function armRollback(transport: Transport, guard: RollbackGuard): P
   });
 }
 
-/** Wraps a resource so that its apply first arms the guard: no extra round trip when nothing changes. */
+/** Wraps a resource so that its changes first arm the guard: no extra round trip when nothing changes. */
 export function guarded<S>(resource: Resource<S>, guard: RollbackGuard): Resource<S> {
   return {
     kind: resource.kind,
     id: resource.id,
     probe: (ctx) => resource.probe(ctx),
-    plan: (current) => resource.plan(current),
-    apply: async (ctx, current, plan) => {
-      await armRollback(ctx.transport, guard);
-      await resource.apply(ctx, current, plan);
+    plan(current) {
+      const plan = resource.plan(current);
+      if (plan.actions === undefined || plan.actions.length === 0) return plan;
+      return { ...plan, actions: [armAction(guard), ...plan.actions] };
     },
+    ...(resource.execute ? { execute: (ctx, action) => resource.execute!(ctx, action) } : {}),
+    ...(resource.apply
+      ? {
+          apply: async (ctx, current, plan) => {
+            await armRollback(ctx.transport, guard);
+            await resource.apply!(ctx, current, plan);
+          },
+        }
+      : {}),
   };
+}
+
+/** The action that arms the guard on the host (once per change window). */
+export function armAction(guard: RollbackGuard): RunAction {
+  return run(armScript(guard), `arming the ${guard.id} rollback`, 'ROLLBACK_ARM_FAILED');
 }
