@@ -147,8 +147,9 @@ async function runUnit(
   ctx: ResourceContext,
   options: HostPlayOptions,
 ): Promise<boolean> {
-  const notified = new Set(
-    (session.pendingHandlers ?? []).filter((key) => key.role === unit.key).map((key) => key.handler),
+  // Handler name → the step of the latest change that notified it (0: a change of an earlier run).
+  const notified = new Map(
+    (session.pendingHandlers ?? []).filter((key) => key.role === unit.key).map((key) => [key.handler, 0]),
   );
   const run = (earlierChanges: boolean, beforeChanges?: () => Promise<void>): TaskRun => ({
     ctx,
@@ -221,7 +222,8 @@ async function runUnit(
         new BosunError('UNKNOWN_HANDLER', `notifies unknown handler(s): ${unknown.join(', ')}`),
       );
     }
-    fresh.forEach((name) => notified.add(name));
+    const step = session.changed(outcome.actions);
+    task.notify?.forEach((name) => notified.set(name, step));
     if (!options.check) {
       session.forgetFacts();
       probed.clear();
@@ -234,7 +236,7 @@ async function runUnit(
 async function flushHandlers(
   session: HostSession,
   unit: Unit,
-  notified: Set<string>,
+  notified: Map<string, number>,
   run: (earlierChanges: boolean) => TaskRun,
   options: HostPlayOptions,
 ): Promise<boolean> {
@@ -243,6 +245,11 @@ async function flushHandlers(
   for (const [name, resource] of Object.entries(unit.handlers)) {
     if (!notified.has(name)) continue;
     const taskRun = run(true);
+    if (resource.refreshes && session.startedSince(resource.refreshes, notified.get(name)!)) {
+      report(session, notNeeded(name, resource, taskRun), options);
+      done.push({ role: unit.key, handler: name });
+      continue;
+    }
     const roundTripsBefore = taskRun.ctx.transport.counters.commands;
     let probed: Probed;
     try {
@@ -257,7 +264,9 @@ async function flushHandlers(
       break;
     }
     done.push({ role: unit.key, handler: name });
-    if (outcome.result.status === 'changed' && !options.check) session.forgetFacts();
+    if (outcome.result.status !== 'changed') continue;
+    session.changed(outcome.actions);
+    if (!options.check) session.forgetFacts();
   }
   if (!options.check && done.length > 0 && !(failure?.error instanceof UnreachableError)) {
     await clearPendingHandlers(run(true).ctx.transport, done);
@@ -273,6 +282,21 @@ async function flushHandlers(
     return false;
   }
   return true;
+}
+
+/** A handler whose unit this run started or restarted after the change: restarting it again is no use. */
+function notNeeded(name: string, resource: Resource, run: TaskRun): TaskResult {
+  return {
+    ...run.where,
+    task: name,
+    resource: { kind: resource.kind, id: run.redact(resource.id) },
+    handler: true,
+    status: 'ok',
+    changes: [],
+    message: `not needed: ${resource.refreshes} was started after the change`,
+    durationMs: 0,
+    roundTrips: 0,
+  };
 }
 
 function skipped(

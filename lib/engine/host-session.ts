@@ -1,3 +1,4 @@
+import type { Action } from '../resources/actions.js';
 import type { FactDefinition } from '../facts/define-fact.js';
 import type { InventoryHost } from '../inventory/inventory.js';
 import type { Transport, TransportCounters } from '../transport/transport.js';
@@ -13,6 +14,9 @@ export class HostSession {
   /** Pending-handler markers read from the host at its first play. */
   pendingHandlers?: { role: string; handler: string }[];
   readonly recap: HostRecap;
+  /** Changes counted in order, and the step at which the run (would have) started each systemd unit. */
+  private steps = 0;
+  private readonly unitStarts = new Map<string, number>();
   private readonly started = Date.now();
   /** Counters of connections the host was moved away from (see moveTo). */
   private retired: TransportCounters = { connectionsOpened: 0, commands: 0, bytesSent: 0, bytesReceived: 0 };
@@ -25,6 +29,25 @@ export class HostSession {
     const key = String(become);
     if (!this.gathered.has(key)) this.gathered.set(key, new Map());
     return this.gathered.get(key)!;
+  }
+
+  /** Counts a change (made, or predicted in check mode) and notes the units its actions start; returns its step. */
+  changed(actions: Action[] = []): number {
+    this.steps += 1;
+    for (const action of actions) {
+      if (
+        action.kind === 'systemctl' &&
+        action.unit &&
+        (action.verb === 'start' || action.verb === 'restart')
+      )
+        this.unitStarts.set(action.unit, this.steps);
+    }
+    return this.steps;
+  }
+
+  /** Whether the run started or restarted `unit` after the given step. */
+  startedSince(unit: string, step: number): boolean {
+    return (this.unitStarts.get(unit) ?? -1) > step;
   }
 
   /** A change may have made any fact stale: gather them again when next needed. */

@@ -1,4 +1,5 @@
 import { BosunError, TaskError, UnreachableError } from '../errors.js';
+import type { Action } from '../resources/actions.js';
 import { isChange, isCheck, type Plan, type ResourceContext } from '../resources/resource.js';
 import type { TaskResult } from './results.js';
 import { executePlan } from '../resources/execute-plan.js';
@@ -20,6 +21,8 @@ export interface TaskOutcome {
   result: TaskResult;
   /** Set when the host must stop: the connection is gone (unreachable) or the task failed. */
   error?: BosunError;
+  /** The actions of a change: executed, or in check mode what would be. */
+  actions?: Action[];
 }
 
 /**
@@ -80,11 +83,15 @@ export async function runTask(
           afterEarlierChanges: !!plan.needsEarlierChanges || undefined,
           ...note,
         }),
+        actions: plan.actions,
       };
     }
     await run.beforeChanges?.();
     await executePlan(step, plan, probed.state, run.ctx);
-    return { result: finish({ status: 'changed', changes: plan.changes, diff, ...note }) };
+    return {
+      result: finish({ status: 'changed', changes: plan.changes, diff, ...note }),
+      actions: plan.actions,
+    };
   } catch (error) {
     const message = run.redact(error instanceof Error ? error.message : String(error));
     const result = finish({ status: 'failed', changes: [], message });

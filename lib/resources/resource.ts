@@ -66,6 +66,11 @@ export interface Resource<State = unknown> {
   readonly id: string;
   probe(ctx: ResourceContext): Probe<State> | Promise<State>;
   plan(current: State): Plan;
+  /**
+   * As a handler, the resource only restarts or reloads this systemd unit: it is not needed when the run
+   * started or restarted the unit after the change that notified it.
+   */
+  readonly refreshes?: string;
   /** Runs the resource's own custom actions (see `custom`); the engine runs the common ones. */
   execute?(ctx: ResourceContext, action: CustomAction): Promise<void>;
   /** The contract before plans were data: derives and runs the changes itself. Being migrated away. */

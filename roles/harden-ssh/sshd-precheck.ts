@@ -66,7 +66,10 @@ const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8'
  * settings that the host's sshd rejects. Probes in two round trips: the host's state, then
  * `sshd -t -f /dev/stdin` on the whole planned configuration (nothing is written, so check mode runs it too).
  */
-export function sshdPrecheck(desired: SshdPrecheckDesired, sshd: SshdFacts): Resource<SshdPrecheckState> {
+export function sshdPrecheck(
+  desired: SshdPrecheckDesired,
+  sshdFacts: SshdFacts,
+): Resource<SshdPrecheckState> {
   return {
     kind: 'sshd-precheck',
     id: dropInPath,
@@ -75,7 +78,7 @@ export function sshdPrecheck(desired: SshdPrecheckDesired, sshd: SshdFacts): Res
       const unmet = [
         facts.isRoot ? undefined : 'it needs root: connect as root or set become',
         facts.init === 'systemd' ? undefined : 'it needs systemd to restart sshd',
-        sshd.service ? undefined : 'no ssh or sshd unit is installed (openssh-server)',
+        sshdFacts.service ? undefined : 'no ssh or sshd unit is installed (openssh-server)',
       ].filter(Boolean);
       if (unmet.length > 0)
         throw new TaskError(
