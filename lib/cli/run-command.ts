@@ -57,7 +57,7 @@ export function runCommand(setExitCode: (code: ExitCode) => void): Command {
     const inventory = await loadInventory(flags.inventory);
     const extraVars = await parseExtraVars(flags.extraVars);
     const playbook = await loadPlaybook(playbookFile);
-    const reporter = createReporter({ json: flags.json, verbose: flags.verbose });
+    const reporter = await createReporter({ json: flags.json, verbose: flags.verbose });
     const result = await runPlaybook(playbook, {
       inventory,
       limit: flags.limit,

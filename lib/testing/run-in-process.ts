@@ -39,7 +39,7 @@ export async function runInProcess(playbook: Playbook, options: InProcessRunOpti
   const result = await runPlaybook(playbook, {
     ...runOptions,
     inventory: await loadInventory([inventoryFile]),
-    reporter: createReporter({ stream, tty: false, color: false, verbose: true }),
+    reporter: await createReporter({ stream, tty: false, color: false, verbose: true }),
     redact,
     connect: (host) => connect(host, { knownHostsPolicy: 'strict', knownHostsFile }),
   });
