@@ -1,8 +1,10 @@
 import { Command } from 'commander';
-import { gatherFacts } from '../facts/gather.js';
-import { loadInventory, selectHosts } from '../inventory/index.js';
-import { redact } from '../secrets/index.js';
-import { addConnectionFlags, connectWith, type ConnectionFlags } from './connection-flags.js';
+import {
+  addConnectionFlags,
+  connectionOptions,
+  warnOnStderr,
+  type ConnectionFlags,
+} from './connection-flags.js';
 import { collect } from './option-parsers.js';
 
 /** `bosun facts -i INV HOST`: what the engine knows about a host, as JSON. */
@@ -13,11 +15,17 @@ export function factsCommand(): Command {
     .requiredOption('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, []);
   return addConnectionFlags(command).action(
     async (name: string, flags: ConnectionFlags & { inventory: string[] }) => {
+      // Imported when the command runs, so that `bosun --help` loads none of them.
+      const [{ gatherFacts }, { loadInventory, selectHosts }, { redact }, { hostConnector }] =
+        await Promise.all([
+          import('../facts/gather.js'),
+          import('../inventory/index.js'),
+          import('../secrets/index.js'),
+          import('../engine/run-from-files.js'),
+        ]);
       const inventory = await loadInventory(flags.inventory);
       const [host] = selectHosts(inventory, name);
-      const transport = await connectWith(flags, (message) => process.stderr.write(`warning: ${message}\n`))(
-        host,
-      );
+      const transport = await hostConnector(connectionOptions(flags), warnOnStderr)(host);
       try {
         process.stdout.write(redact(JSON.stringify(await gatherFacts(transport), null, 2)) + '\n');
       } finally {
