@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { HostConnectionOptions } from '../engine/run-from-files.js';
 import type { KnownHostsPolicy } from '../transport/known-hosts.js';
+import { positiveNumber } from './option-parsers.js';
 
 export interface ConnectionFlags {
   /** Unset: ~/.ssh/config's StrictHostKeyChecking decides, else strict. */
@@ -19,7 +20,7 @@ export function addConnectionFlags(command: Command): Command {
       ).choices(['strict', 'accept-new', 'off']),
     )
     .option('--known-hosts-file <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
-    .option('--timeout <seconds>', 'SSH connect timeout in seconds', (value) => Number(value), 15);
+    .option('--timeout <seconds>', 'SSH connect timeout in seconds', positiveNumber, 15);
 }
 
 /** What the connection flags ask of the transport. */

@@ -6,7 +6,7 @@ import {
   warnOnStderr,
   type ConnectionFlags,
 } from './connection-flags.js';
-import { collect } from './option-parsers.js';
+import { collect, positiveInteger } from './option-parsers.js';
 
 /** `bosun ping -i INV`: connect to every host and run one command, as `ansible -m ping`. */
 export function pingCommand(setExitCode: (code: Code) => void): Command {
@@ -14,7 +14,7 @@ export function pingCommand(setExitCode: (code: Code) => void): Command {
     .description('check that every host is reachable and can run a command')
     .requiredOption('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, [])
     .option('-l, --limit <pattern>', 'only hosts matching this pattern', 'all')
-    .option('-f, --forks <n>', 'hosts in parallel', (value) => Number(value), 10);
+    .option('-f, --forks <n>', 'hosts in parallel', positiveInteger, 10);
   return addConnectionFlags(command).action(
     async (flags: ConnectionFlags & { inventory: string[]; limit: string; forks: number }) => {
       // Imported when the command runs, so that `bosun --help` loads none of them.

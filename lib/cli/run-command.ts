@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { ExitCode } from '../errors.js';
 import { addConnectionFlags, connectionOptions, type ConnectionFlags } from './connection-flags.js';
-import { collect, splitList } from './option-parsers.js';
+import { collect, positiveInteger, splitList } from './option-parsers.js';
 
 interface RunFlags extends ConnectionFlags {
   inventory: string[];
@@ -29,7 +29,7 @@ export function runCommand(setExitCode: (code: ExitCode) => void): Command {
     .option('-l, --limit <pattern>', "only hosts matching this pattern (e.g. 'web:!web3')")
     .option('-t, --tags <tags>', 'only tasks with these tags (comma separated)', splitList, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma separated)', splitList, [])
-    .option('-f, --forks <n>', 'hosts in parallel', (value) => Number(value), 10)
+    .option('-f, --forks <n>', 'hosts in parallel', positiveInteger, 10)
     .option(
       '-e, --extra-vars <vars>',
       'key=value, @file.yml or JSON (repeatable, highest precedence)',

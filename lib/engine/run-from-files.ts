@@ -1,3 +1,4 @@
+import { OptionsError } from '../errors.js';
 import type { InventoryHost } from '../inventory/inventory.js';
 import { loadInventory } from '../inventory/index.js';
 import { loadEnvFile, redact, secret } from '../secrets/index.js';
@@ -38,12 +39,14 @@ export interface RunFromFilesOptions extends Pick<
 }
 
 /**
- * One run as `bosun run` does it, for the CLI and the in-process test harness alike: reads the secrets,
- * loads the inventory, the `-e` variables and the playbook, then runs it (the engine selects each play's
- * hosts and validates them before it connects to any), one connection per host.
+ * One run as `bosun run` does it, for the CLI and the in-process test harness alike: checks the numeric
+ * options, reads the secrets, loads the inventory, the `-e` variables and the playbook, then runs it (the
+ * engine selects each play's hosts and validates them before it connects to any), one connection per host.
  */
 export async function runFromFiles(options: RunFromFilesOptions): Promise<RunResult> {
   const { playbook, inventory, extraVars, envFiles = [], connection = {}, reporter, ...runOptions } = options;
+  assertPositive('forks', runOptions.forks, { integer: true });
+  assertPositive('the connect timeout (ms)', connection.connectTimeoutMs, { integer: false });
   for (const file of envFiles) await loadEnvFile(file);
   const loadedInventory = await loadInventory(inventory);
   const vars = Array.isArray(extraVars) ? await parseExtraVars(extraVars) : (extraVars ?? {});
@@ -67,4 +70,13 @@ export function hostConnector(
   if (options.knownHostsPolicy === 'off')
     onWarning('host keys are NOT verified (--known-hosts off): connections can be intercepted');
   return (host, extra) => connect(host, { ...extra, ...options, resolveSecret: secret, onWarning });
+}
+
+function assertPositive(name: string, value: number | undefined, { integer }: { integer: boolean }): void {
+  if (value === undefined || (value > 0 && Number.isFinite(value) && (!integer || Number.isInteger(value))))
+    return;
+  throw new OptionsError(
+    'OPTION_INVALID',
+    `${name} must be ${integer ? 'a whole number of 1 or more' : 'a number above 0'}, got ${value}`,
+  );
 }
