@@ -1,9 +1,7 @@
 import { Option, type Command } from 'commander';
-import type { InventoryHost } from '../inventory/inventory.js';
+import type { HostConnectionOptions } from '../engine/run-from-files.js';
 import type { KnownHostsPolicy } from '../transport/known-hosts.js';
-import { connect } from '../transport/connect.js';
-import type { Transport } from '../transport/transport.js';
-import { secret } from '../secrets/index.js';
+import { positiveNumber } from './option-parsers.js';
 
 export interface ConnectionFlags {
   /** Unset: ~/.ssh/config's StrictHostKeyChecking decides, else strict. */
@@ -22,23 +20,17 @@ export function addConnectionFlags(command: Command): Command {
       ).choices(['strict', 'accept-new', 'off']),
     )
     .option('--known-hosts-file <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
-    .option('--timeout <seconds>', 'SSH connect timeout in seconds', (value) => Number(value), 15);
+    .option('--timeout <seconds>', 'SSH connect timeout in seconds', positiveNumber, 15);
 }
 
-/** The connect function the engine uses, bound to the command line's flags. */
-export function connectWith(
-  flags: ConnectionFlags,
-  onWarning: (message: string) => void,
-): (host: InventoryHost, extra?: { trustedHostKey?: Buffer }) => Promise<Transport> {
-  if (flags.knownHosts === 'off')
-    onWarning('host keys are NOT verified (--known-hosts off): connections can be intercepted');
-  return (host, extra) =>
-    connect(host, {
-      ...extra,
-      knownHostsPolicy: flags.knownHosts,
-      knownHostsFile: flags.knownHostsFile,
-      connectTimeoutMs: flags.timeout * 1000,
-      resolveSecret: secret,
-      onWarning,
-    });
+/** What the connection flags ask of the transport. */
+export function connectionOptions(flags: ConnectionFlags): HostConnectionOptions {
+  return {
+    knownHostsPolicy: flags.knownHosts,
+    knownHostsFile: flags.knownHostsFile,
+    connectTimeoutMs: flags.timeout * 1000,
+  };
 }
+
+/** Warnings go to stderr, where they do not mix with the output of `bosun facts` or `bosun ping`. */
+export const warnOnStderr = (message: string): void => void process.stderr.write(`warning: ${message}\n`);

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { sshdFact } from '../../roles/harden-ssh/sshd-fact.js';
-import { coreFacts } from '../facts/core-facts.js';
-import { gatherFactValues } from '../facts/define-fact.js';
-import { loadInventory, selectHosts } from '../inventory/index.js';
-import { redact } from '../secrets/index.js';
-import { addConnectionFlags, connectWith, type ConnectionFlags } from './connection-flags.js';
+import {
+  addConnectionFlags,
+  connectionOptions,
+  warnOnStderr,
+  type ConnectionFlags,
+} from './connection-flags.js';
 import { collect } from './option-parsers.js';
 
 /** `bosun facts -i INV HOST`: the core facts of a host and those of Bosun's roles, as JSON. */
@@ -15,11 +15,25 @@ export function factsCommand(): Command {
     .requiredOption('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, []);
   return addConnectionFlags(command).action(
     async (name: string, flags: ConnectionFlags & { inventory: string[] }) => {
+      // Imported when the command runs, so that `bosun --help` loads none of them.
+      const [
+        { coreFacts },
+        { gatherFactValues },
+        { sshdFact },
+        { loadInventory, selectHosts },
+        { redact },
+        { hostConnector },
+      ] = await Promise.all([
+        import('../facts/core-facts.js'),
+        import('../facts/define-fact.js'),
+        import('../../roles/harden-ssh/sshd-fact.js'),
+        import('../inventory/index.js'),
+        import('../secrets/index.js'),
+        import('../engine/run-from-files.js'),
+      ]);
       const inventory = await loadInventory(flags.inventory);
       const [host] = selectHosts(inventory, name);
-      const transport = await connectWith(flags, (message) => process.stderr.write(`warning: ${message}\n`))(
-        host,
-      );
+      const transport = await hostConnector(connectionOptions(flags), warnOnStderr)(host);
       try {
         const values = await gatherFactValues(transport, [coreFacts, sshdFact]);
         const facts = { ...(values.get(coreFacts) as object), sshd: values.get(sshdFact) };

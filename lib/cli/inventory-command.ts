@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { OptionsError } from '../errors.js';
-import { inventoryToGraph, inventoryToList, loadInventory } from '../inventory/index.js';
 import { collect } from './option-parsers.js';
 
 /** `bosun inventory -i INV --list | --graph`, shaped like `ansible-inventory` so users can compare. */
@@ -14,6 +13,7 @@ export function inventoryCommand(): Command {
       if (!flags.list === !flags.graph) {
         throw new OptionsError('INVENTORY_MODE', 'bosun inventory needs exactly one of --list or --graph');
       }
+      const { inventoryToGraph, inventoryToList, loadInventory } = await import('../inventory/index.js');
       const inventory = await loadInventory(flags.inventory);
       process.stdout.write(
         flags.list

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
-import { forEachLimited } from '../engine/parallel.js';
 import { ExitCode, type ExitCode as Code } from '../errors.js';
-import { loadInventory, selectHosts } from '../inventory/index.js';
-import { redact } from '../secrets/index.js';
-import { addConnectionFlags, connectWith, type ConnectionFlags } from './connection-flags.js';
-import { collect } from './option-parsers.js';
+import {
+  addConnectionFlags,
+  connectionOptions,
+  warnOnStderr,
+  type ConnectionFlags,
+} from './connection-flags.js';
+import { collect, positiveInteger } from './option-parsers.js';
 
 /** `bosun ping -i INV`: connect to every host and run one command, as `ansible -m ping`. */
 export function pingCommand(setExitCode: (code: Code) => void): Command {
@@ -12,11 +14,19 @@ export function pingCommand(setExitCode: (code: Code) => void): Command {
     .description('check that every host is reachable and can run a command')
     .requiredOption('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect, [])
     .option('-l, --limit <pattern>', 'only hosts matching this pattern', 'all')
-    .option('-f, --forks <n>', 'hosts in parallel', (value) => Number(value), 10);
+    .option('-f, --forks <n>', 'hosts in parallel', positiveInteger, 10);
   return addConnectionFlags(command).action(
     async (flags: ConnectionFlags & { inventory: string[]; limit: string; forks: number }) => {
+      // Imported when the command runs, so that `bosun --help` loads none of them.
+      const [{ forEachLimited }, { loadInventory, selectHosts }, { redact }, { hostConnector }] =
+        await Promise.all([
+          import('../engine/parallel.js'),
+          import('../inventory/index.js'),
+          import('../secrets/index.js'),
+          import('../engine/run-from-files.js'),
+        ]);
       const inventory = await loadInventory(flags.inventory);
-      const open = connectWith(flags, (message) => process.stderr.write(`warning: ${message}\n`));
+      const open = hostConnector(connectionOptions(flags), warnOnStderr);
       let unreachable = 0;
       await forEachLimited(selectHosts(inventory, flags.limit), flags.forks, async (host) => {
         try {

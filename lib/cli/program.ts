@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { BosunError, ExitCode } from '../errors.js';
-import { redact } from '../secrets/index.js';
 import { factsCommand } from './facts-command.js';
 import { inventoryCommand } from './inventory-command.js';
 import { packageVersion } from './package-version.js';
@@ -29,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.badOptions;
     }
+    const { redact } = await import('../secrets/index.js');
     if (error instanceof BosunError) {
       process.stderr.write(redact(`error [${error.code}]: ${error.message}`) + '\n');
       return error.exitCode;

@@ -1,14 +1,7 @@
 import { Command } from 'commander';
-import { exitCodeOf } from '../engine/exit-code.js';
-import { parseExtraVars } from '../engine/extra-vars.js';
-import { loadPlaybook } from '../engine/load-playbook.js';
-import { runPlaybook } from '../engine/run-playbook.js';
 import type { ExitCode } from '../errors.js';
-import { loadInventory } from '../inventory/index.js';
-import { createReporter } from '../output/index.js';
-import { loadEnvFile, redact } from '../secrets/index.js';
-import { addConnectionFlags, connectWith, type ConnectionFlags } from './connection-flags.js';
-import { collect, splitList } from './option-parsers.js';
+import { addConnectionFlags, connectionOptions, type ConnectionFlags } from './connection-flags.js';
+import { collect, positiveInteger, splitList } from './option-parsers.js';
 
 interface RunFlags extends ConnectionFlags {
   inventory: string[];
@@ -36,7 +29,7 @@ export function runCommand(setExitCode: (code: ExitCode) => void): Command {
     .option('-l, --limit <pattern>', "only hosts matching this pattern (e.g. 'web:!web3')")
     .option('-t, --tags <tags>', 'only tasks with these tags (comma separated)', splitList, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma separated)', splitList, [])
-    .option('-f, --forks <n>', 'hosts in parallel', (value) => Number(value), 10)
+    .option('-f, --forks <n>', 'hosts in parallel', positiveInteger, 10)
     .option(
       '-e, --extra-vars <vars>',
       'key=value, @file.yml or JSON (repeatable, highest precedence)',
@@ -53,23 +46,28 @@ export function runCommand(setExitCode: (code: ExitCode) => void): Command {
     )
     .option('--detailed-exitcode', `with --check: exit 6 when changes are pending, 0 when none`);
   return addConnectionFlags(command).action(async (playbookFile: string, flags: RunFlags) => {
-    for (const file of flags.envFile) await loadEnvFile(file);
-    const inventory = await loadInventory(flags.inventory);
-    const extraVars = await parseExtraVars(flags.extraVars);
-    const playbook = await loadPlaybook(playbookFile);
-    const reporter = createReporter({ json: flags.json, verbose: flags.verbose });
-    const result = await runPlaybook(playbook, {
-      inventory,
+    // Imported when the command runs: `bosun --help` loads none of the engine, and a run loads the
+    // progress view (listr2) only for a terminal.
+    const [{ runFromFiles }, { exitCodeOf }] = await Promise.all([
+      import('../engine/run-from-files.js'),
+      import('../engine/exit-code.js'),
+    ]);
+    const result = await runFromFiles({
+      playbook: playbookFile,
+      inventory: flags.inventory,
+      envFiles: flags.envFile,
+      extraVars: flags.extraVars,
       limit: flags.limit,
       check: flags.check,
       diff: flags.diff,
       tags: flags.tags,
       skipTags: flags.skipTags,
       forks: flags.forks,
-      extraVars,
-      reporter,
-      redact,
-      connect: connectWith(flags, (message) => reporter.warn(message)),
+      connection: connectionOptions(flags),
+      reporter: async () => {
+        const { createReporter } = await import('../output/create-reporter.js');
+        return createReporter({ json: flags.json, verbose: flags.verbose });
+      },
     });
     setExitCode(exitCodeOf(result, flags.detailedExitcode));
   });

@@ -1,13 +1,15 @@
 import { access } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { register } from 'tsx/esm/api';
 import { BosunError, ParseError } from '../errors.js';
 import type { Playbook } from './playbook.js';
 
 let registered = false;
-function registerLoader(): void {
-  if (!registered) register();
+/** tsx, imported only for a playbook that needs it: plain JavaScript (.js, .mjs, .cjs) imports as it is. */
+async function registerLoader(path: string): Promise<void> {
+  if (registered || ['.js', '.mjs', '.cjs'].includes(extname(path))) return;
+  const { register } = await import('tsx/esm/api');
+  register();
   registered = true;
 }
 
@@ -21,7 +23,7 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
   try {
     // A process-wide loader (not tsImport's private namespace): the playbook must share Bosun's modules,
     // so the secrets it resolves reach the redactor the reporters use.
-    registerLoader();
+    await registerLoader(path);
     module = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (error) {
     // A secret missing or bad options raised while the playbook builds itself keep their own code.

@@ -1,3 +1,4 @@
+import { OptionsError } from '../errors.js';
 import type { Inventory, InventoryHost } from '../inventory/inventory.js';
 import { selectHosts, withExtraVars } from '../inventory/index.js';
 import type { Transport } from '../transport/transport.js';
@@ -105,7 +106,10 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   return result;
 }
 
-/** Selects each play's hosts and validates every role's variables for each of them; throws before any connection. */
+/**
+ * Selects each play's hosts and validates every play's `serial` and every role's variables for each of
+ * them; throws before any connection.
+ */
 function prepare(
   playbook: Playbook,
   options: RunOptions,
@@ -117,6 +121,7 @@ function prepare(
     : undefined;
   const problems: string[] = [];
   const prepared = playbook.plays.map((play) => {
+    assertValidSerial(play);
     const hosts = selectHosts(inventory, play.hosts).filter((host) => !limited || limited.has(host.name));
     const roleVariables = new Map<string, Record<string, unknown>[]>();
     for (const host of hosts) {
@@ -134,4 +139,19 @@ function prepare(
   });
   assertNoProblems(problems);
   return prepared;
+}
+
+/** `serial`: a whole number of hosts (1 or more), or a percentage of the play's hosts, above 0 and at most 100. */
+function assertValidSerial(play: Play): void {
+  const serial: unknown = play.serial;
+  const count = typeof serial === 'number' || /^\d+$/.test(String(serial)) ? Number(serial) : NaN;
+  const percent = /^\d+(\.\d+)?%$/.test(String(serial)) ? Number.parseFloat(String(serial)) : NaN;
+  if (serial === undefined || (Number.isInteger(count) && count >= 1) || (percent > 0 && percent <= 100))
+    return;
+  const shown = typeof serial === 'string' ? `'${serial}'` : String(serial);
+  throw new OptionsError(
+    'PLAY_SERIAL_INVALID',
+    `play "${play.name}": serial ${shown} is not accepted; use a whole number of hosts of 1 or more ` +
+      `(serial: 2) or a percentage of the play's hosts above 0% and at most 100% (serial: '30%')`,
+  );
 }

@@ -376,13 +376,13 @@ describe('JsonReporter', () => {
 });
 
 describe('createReporter', () => {
-  it('picks JSON on request, progress on a terminal outside CI, plain lines otherwise', () => {
+  it('picks JSON on request, progress on a terminal outside CI, plain lines otherwise', async () => {
     const stream = new Capture(true);
-    assert.ok(createReporter({ json: true, stream, tty: true }) instanceof JsonReporter);
-    assert.ok(createReporter({ stream, tty: true, ci: false }) instanceof ProgressReporter);
-    assert.ok(createReporter({ stream, tty: true, ci: true }) instanceof PlainReporter);
-    assert.ok(createReporter({ stream, tty: false, ci: false }) instanceof PlainReporter);
-    assert.ok(createReporter({ stream: new Capture(false), ci: false }) instanceof PlainReporter);
+    assert.ok((await createReporter({ json: true, stream, tty: true })) instanceof JsonReporter);
+    assert.ok((await createReporter({ stream, tty: true, ci: false })) instanceof ProgressReporter);
+    assert.ok((await createReporter({ stream, tty: true, ci: true })) instanceof PlainReporter);
+    assert.ok((await createReporter({ stream, tty: false, ci: false })) instanceof PlainReporter);
+    assert.ok((await createReporter({ stream: new Capture(false), ci: false })) instanceof PlainReporter);
   });
 
   it('colours on a terminal unless NO_COLOR is set', () => {

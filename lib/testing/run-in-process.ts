@@ -1,18 +1,17 @@
 import { Writable } from 'node:stream';
 import type { Playbook } from '../engine/playbook.js';
 import type { RunResult } from '../engine/results.js';
-import { runPlaybook, type RunOptions } from '../engine/run-playbook.js';
-import { loadInventory } from '../inventory/index.js';
+import { runFromFiles, type RunFromFilesOptions } from '../engine/run-from-files.js';
 import { createReporter } from '../output/index.js';
-import { redact } from '../secrets/index.js';
-import { connect } from '../transport/connect.js';
 
 export interface InProcessRunOptions extends Pick<
-  RunOptions,
-  'limit' | 'check' | 'diff' | 'tags' | 'skipTags' | 'forks' | 'extraVars'
+  RunFromFilesOptions,
+  'limit' | 'check' | 'diff' | 'tags' | 'skipTags' | 'forks'
 > {
   inventoryFile: string;
   knownHostsFile: string;
+  /** `-e` variables, already parsed. */
+  extraVars?: Record<string, unknown>;
 }
 
 /** A finished run: the engine's result and what the plain (uncoloured, verbose) reporter printed. */
@@ -22,7 +21,7 @@ export interface CapturedRun {
 }
 
 /**
- * Runs a playbook in this process as the CLI would (same inventory loader, strict host keys, redaction),
+ * Runs a playbook in this process as the CLI does (the same run assembly, strict host keys, redaction),
  * with the reporter writing to a buffer. `BOSUN_TEST_ECHO=1` also prints it, to watch a scenario live.
  */
 export async function runInProcess(playbook: Playbook, options: InProcessRunOptions): Promise<CapturedRun> {
@@ -36,12 +35,12 @@ export async function runInProcess(playbook: Playbook, options: InProcessRunOpti
       done();
     },
   });
-  const result = await runPlaybook(playbook, {
+  const result = await runFromFiles({
     ...runOptions,
-    inventory: await loadInventory([inventoryFile]),
-    reporter: createReporter({ stream, tty: false, color: false, verbose: true }),
-    redact,
-    connect: (host) => connect(host, { knownHostsPolicy: 'strict', knownHostsFile }),
+    playbook,
+    inventory: [inventoryFile],
+    connection: { knownHostsPolicy: 'strict', knownHostsFile },
+    reporter: () => createReporter({ stream, tty: false, color: false, verbose: true }),
   });
   return { result, output: Buffer.concat(chunks).toString('utf8') };
 }
