@@ -80,8 +80,14 @@ describe('parseUserProbe', () => {
   });
 
   it('reads a missing user, and a shadow file it could not read', () => {
-    const { asRoot: _asRoot, ...notFound } = missing();
-    assert.deepEqual(parseUserProbe('missing_groups=\n', { name: 'deploy' }), notFound);
+    assert.deepEqual(parseUserProbe('missing_groups=\n', { name: 'deploy' }), {
+      exists: false,
+      groups: [],
+      homeExists: false,
+      missingGroups: [],
+      optionalGroupsPresent: [],
+      ownGroupExists: false,
+    });
     const state = parseUserProbe('passwd=deploy:x:1:1::/h:/bin/sh\nprimary=deploy\nshadow_unreadable=1\n', {
       name: 'deploy',
     });
