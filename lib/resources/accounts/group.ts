@@ -2,7 +2,7 @@ import { sh, raw, ShellCommand } from '../../transport/shell.js';
 import { accountId, accountName } from './account-name.js';
 import { run } from '../actions.js';
 import { noChange, type Plan, type Resource } from '../resource.js';
-import { checkExit } from '../commands/run-checked.js';
+import { checkExit, rootHint } from '../commands/run-checked.js';
 
 export interface GroupOptions {
   /** Group name. */
@@ -81,7 +81,7 @@ export function planGroup(current: GroupState, desired: GroupDesired): Plan {
   const change = (line: string, command: ShellCommand): Plan => ({
     actions: [
       run(command, `changing group ${name}`, 'GROUP_FAILED', {
-        ...(current.asRoot ? {} : { hint: 'managing groups needs root: connect as root or set become.' }),
+        ...rootHint(current.asRoot, 'managing groups needs root'),
       }),
     ],
     changes: [line],

@@ -30,13 +30,17 @@ const existing = (overrides: Partial<UserState> = {}): UserState => ({
   asRoot: true,
   ...overrides,
 });
-const missing = (overrides: Partial<UserState> = {}): UserState => ({
+/** A user that does not exist, as the probe's script reads it. */
+const notFound = {
   exists: false,
   groups: [],
   homeExists: false,
   missingGroups: [],
   optionalGroupsPresent: [],
   ownGroupExists: false,
+};
+const missing = (overrides: Partial<UserState> = {}): UserState => ({
+  ...notFound,
   asRoot: true,
   ...overrides,
 });
@@ -80,14 +84,7 @@ describe('parseUserProbe', () => {
   });
 
   it('reads a missing user, and a shadow file it could not read', () => {
-    assert.deepEqual(parseUserProbe('missing_groups=\n', { name: 'deploy' }), {
-      exists: false,
-      groups: [],
-      homeExists: false,
-      missingGroups: [],
-      optionalGroupsPresent: [],
-      ownGroupExists: false,
-    });
+    assert.deepEqual(parseUserProbe('missing_groups=\n', { name: 'deploy' }), notFound);
     const state = parseUserProbe('passwd=deploy:x:1:1::/h:/bin/sh\nprimary=deploy\nshadow_unreadable=1\n', {
       name: 'deploy',
     });

@@ -5,7 +5,7 @@ import { absolutePath } from '../files/absolute-path.js';
 import { accountId, accountName } from './account-name.js';
 import { run } from '../actions.js';
 import type { Plan, Resource } from '../resource.js';
-import { checkExit } from '../commands/run-checked.js';
+import { checkExit, rootHint } from '../commands/run-checked.js';
 
 export interface UserOptions {
   /** Login name. */
@@ -181,7 +181,7 @@ export function planUser(current: UserState, desired: UserDesired): Plan {
     {
       // chpasswd reads `name:hash` here: a hash in the command line would show in the host's process list.
       ...(decision.setPassword ? { stdin: `${desired.name}:${desired.passwordHash}\n` } : {}),
-      ...(current.asRoot ? {} : { hint: 'managing users needs root: connect as root or set become.' }),
+      ...rootHint(current.asRoot, 'managing users needs root'),
     },
   );
   return {

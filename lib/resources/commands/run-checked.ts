@@ -41,6 +41,11 @@ export function checkExit(
   return result;
 }
 
+/** For a task that does not run as root, the hint of a failure: `why` ('apt needs root'), and what to do. */
+export function rootHint(asRoot: boolean, why: string): { hint?: string } {
+  return asRoot ? {} : { hint: `${why}: connect as root or set become.` };
+}
+
 /** The last lines of a command's output: where tools print the reason they failed. */
 export function lastLines(text: string, count: number): string {
   return text.trimEnd().split('\n').slice(-count).join('\n');

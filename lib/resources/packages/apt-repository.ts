@@ -10,7 +10,7 @@ import {
 import { contentDiff } from '../files/content-diff.js';
 import { custom, run, upload, type Action, type CustomAction } from '../actions.js';
 import type { Plan, Resource, ResourceContext } from '../resource.js';
-import { checkExit, lastLines, runChecked } from '../commands/run-checked.js';
+import { checkExit, lastLines, rootHint, runChecked } from '../commands/run-checked.js';
 
 export interface AptRepositoryOptions {
   /**
@@ -187,7 +187,7 @@ export function planAptRepository(current: AptRepositoryState, desired: AptRepos
         `changing apt repository ${desired.name}`,
         'APT_REPOSITORY_FAILED',
         {
-          ...(current.asRoot ? {} : { hint: 'apt repositories need root: connect as root or set become.' }),
+          ...rootHint(current.asRoot, 'apt repositories need root'),
         },
       ),
     );

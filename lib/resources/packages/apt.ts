@@ -2,7 +2,7 @@ import { OptionsError, TaskError } from '../../errors.js';
 import { sh, raw, type ShellCommand } from '../../transport/shell.js';
 import { run } from '../actions.js';
 import type { Plan, Resource } from '../resource.js';
-import { checkExit } from '../commands/run-checked.js';
+import { checkExit, rootHint } from '../commands/run-checked.js';
 
 export interface AptOptions {
   /** Package names, optionally pinned as `name=version` (pyinfra's spelling; `name` is Ansible's). */
@@ -133,7 +133,7 @@ export function planApt(current: AptState, desired: AptDesired): Plan {
     steps.push(sh`apt-get ${flags} ${raw(desired.purge ? 'purge' : 'remove')} ${decision.remove}`);
   const action = run(steps.map(String).join('\n'), `apt (${decision.lines.join(', ')})`, 'APT_FAILED', {
     env: { DEBIAN_FRONTEND: 'noninteractive' },
-    ...(current.asRoot ? {} : { hint: 'apt needs root: connect as root or set become.' }),
+    ...rootHint(current.asRoot, 'apt needs root'),
   });
   return {
     actions: [action],
