@@ -25,6 +25,11 @@ export function inventoryHost(host: ThrowawayHost, user = 'root', become = false
   };
 }
 
+/** What a run reports of a plan (its lines, diff and notes): the assertions of these tests, without the actions. */
+export function reported({ actions: _actions, ...plan }: Plan): Omit<Plan, 'actions'> {
+  return plan;
+}
+
 /** A throwaway host with an SSH transport to it and its facts: what the engine gives each resource. */
 export class ResourceHost {
   private constructor(
@@ -61,18 +66,20 @@ export class ResourceHost {
   }
 
   /** Probe and plan as check mode does. */
-  async check<S>(resource: Resource<S>): Promise<Plan> {
-    return resource.plan(await probeOne(resource, this.context(true)));
+  async check<S>(resource: Resource<S>): Promise<Omit<Plan, 'actions'>> {
+    return reported(resource.plan(await probeOne(resource, this.context(true))));
   }
 
   /** Probe, plan, apply when the plan has changes, then probe and plan again: the second plan proves idempotence. */
-  async converge<S>(resource: Resource<S>): Promise<{ first: Plan; second: Plan }> {
+  async converge<S>(
+    resource: Resource<S>,
+  ): Promise<{ first: Omit<Plan, 'actions'>; second: Omit<Plan, 'actions'> }> {
     const ctx = this.context(false);
     const current = await probeOne(resource, ctx);
     const first = resource.plan(current);
     if (first.changes.length > 0) await executePlan(resource, first, current, ctx);
     const second = resource.plan(await probeOne(resource, ctx));
-    return { first, second };
+    return { first: reported(first), second: reported(second) };
   }
 
   /** Runs a command inside the host outside SSH, failing on a non-zero exit; returns its output. */

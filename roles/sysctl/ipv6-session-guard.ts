@@ -1,7 +1,6 @@
-import { TaskError } from '../../lib/errors.js';
 import { parseKeyValues } from '../../lib/facts/key-values.js';
-import type { Resource } from '../../lib/resources/resource.js';
-import { runChecked } from '../../lib/resources/commands/run-checked.js';
+import type { Check } from '../../lib/resources/resource.js';
+import { checkExit } from '../../lib/resources/commands/run-checked.js';
 import { loginSessionScript } from '../../lib/facts/login-session.js';
 
 /**
@@ -18,28 +17,22 @@ export function ipv6SessionProblem(connection: string | undefined): string | und
 }
 
 /** A task that refuses, before the settings change (and in check mode), to disable IPv6 under an IPv6 session. */
-export function ipv6SessionGuard(): Resource<{ connection?: string }> {
+export function ipv6SessionGuard(): Check<{ connection?: string }> {
   return {
     kind: 'guard',
     id: 'SSH session over IPv4',
-    async probe(ctx) {
-      const result = await runChecked(
-        ctx.transport,
-        `${loginSessionScript}\nexit 0`,
-        'finding the SSH session',
-        {
+    probe: (ctx) => ({
+      script: `${loginSessionScript}\nexit 0`,
+      parse: (result) => {
+        const { stdout } = checkExit(ctx.transport.hostName, result, 'finding the SSH session', {
           code: 'PROBE_FAILED',
-        },
-      );
-      return { connection: parseKeyValues(result.stdout).get('login.connection') };
-    },
-    plan(current) {
+        });
+        return { connection: parseKeyValues(stdout).get('login.connection') };
+      },
+    }),
+    verify(current) {
       const problem = ipv6SessionProblem(current.connection);
-      if (problem) throw new TaskError('IPV6_SESSION', problem);
-      return { changes: [] };
-    },
-    async apply() {
-      // The plan never has changes: the guard only refuses.
+      return problem ? { passed: false, message: problem } : { passed: true };
     },
   };
 }

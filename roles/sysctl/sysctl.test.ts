@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
 import type { Facts } from '../../lib/facts/facts.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
+import type { ResourceContext } from '../../lib/resources/resource.js';
 import { hardeningSettings, ipv6SessionProblem, sysctlHardening, type SysctlVariables } from './index.js';
+import { ipv6SessionGuard } from './ipv6-session-guard.js';
 
 const host: InventoryHost = {
   name: 'vps1',
@@ -81,5 +83,34 @@ describe('ipv6SessionProblem', () => {
     assert.equal(ipv6SessionProblem('203.0.113.7 50122 198.51.100.1 22'), undefined);
     assert.equal(ipv6SessionProblem('::ffff:203.0.113.7 50122 ::ffff:198.51.100.1 22'), undefined);
     assert.equal(ipv6SessionProblem(undefined), undefined);
+  });
+});
+
+describe('ipv6SessionGuard', () => {
+  const ctx = { transport: { hostName: 'vps1' } } as ResourceContext;
+  const probe = ipv6SessionGuard().probe(ctx);
+  assert.ok('script' in probe);
+
+  it("reads the session's SSH_CONNECTION and fails the task over IPv6 only", () => {
+    const over = (connection: string) =>
+      probe.parse({ code: 0, stdout: `login.connection=${connection}\nlogin.user=root\n`, stderr: '' });
+    const v6 = over('2001:db8::7 50122 2001:db8::1 22');
+    assert.deepEqual(v6, { connection: '2001:db8::7 50122 2001:db8::1 22' });
+    const refused = ipv6SessionGuard().verify(v6, ctx);
+    assert.equal(refused.passed, false);
+    assert.match(refused.message ?? '', /connected over IPv6 \(to 2001:db8::1\)/);
+    assert.deepEqual(ipv6SessionGuard().verify(over('203.0.113.7 50122 198.51.100.1 22'), ctx), {
+      passed: true,
+    });
+    assert.deepEqual(probe.parse({ code: 0, stdout: '', stderr: '' }), { connection: undefined });
+  });
+
+  it('fails the probe when its script fails', () => {
+    assert.throws(
+      () => probe.parse({ code: 2, stdout: '', stderr: 'sh: 1: tr: not found' }),
+      (error: Error & { code?: string }) =>
+        error.code === 'PROBE_FAILED' &&
+        error.message === 'vps1: finding the SSH session failed (exit 2):\nsh: 1: tr: not found',
+    );
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
 import type { Facts } from '../../lib/facts/facts.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
-import { isChange, type Resource } from '../../lib/resources/resource.js';
+import { isChange, type Check, type Resource, type ResourceContext } from '../../lib/resources/resource.js';
 import {
   autoUpgradesConfig,
   distributionOrigins,
@@ -129,10 +129,9 @@ describe('unattended-upgrades role', () => {
 
   it('fails clearly on a distribution whose security archive it does not know, unless told', () => {
     const [only] = tasksFor('raspbian');
-    assert.throws(
-      () => (only.resource as Resource).plan(undefined as never),
-      /not of 'raspbian': set securityOrigins/,
-    );
+    const verdict = (only.resource as Check).verify(undefined, {} as ResourceContext);
+    assert.equal(verdict.passed, false);
+    assert.match(verdict.message ?? '', /not of 'raspbian': set securityOrigins/);
     assert.equal(
       tasksFor('raspbian', { securityOrigins: ['origin=Raspbian,archive=${distro_codename}'] }).length,
       6,

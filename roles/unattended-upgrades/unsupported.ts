@@ -1,17 +1,12 @@
-import { TaskError } from '../../lib/errors.js';
-import type { Resource } from '../../lib/resources/resource.js';
+import type { Check } from '../../lib/resources/resource.js';
 
 /** A task that fails with `message` (in check mode too) and changes nothing: for a host the role cannot serve. */
-export function unsupported(message: string): Resource<undefined> {
+export function unsupported(message: string): Check<undefined> {
   return {
     kind: 'guard',
     id: 'supported distribution',
+    // Nothing to read on the host: the facts already said which distribution it is.
     probe: async () => undefined,
-    plan() {
-      throw new TaskError('UNSUPPORTED_DISTRIBUTION', message);
-    },
-    async apply() {
-      // The plan always throws.
-    },
+    verify: () => ({ passed: false, message }),
   };
 }

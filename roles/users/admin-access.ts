@@ -1,7 +1,6 @@
-import { TaskError } from '../../lib/errors.js';
 import { parseKeyValues } from '../../lib/facts/key-values.js';
-import type { Plan, Resource } from '../../lib/resources/resource.js';
-import { runChecked } from '../../lib/resources/commands/run-checked.js';
+import type { Check } from '../../lib/resources/resource.js';
+import { checkExit } from '../../lib/resources/commands/run-checked.js';
 import { sh } from '../../lib/transport/shell.js';
 import { loginSessionScript, parseLoginSession } from '../../lib/facts/login-session.js';
 import type { ResolvedUser } from './variables.js';
@@ -79,47 +78,55 @@ export function adminAccessProblems(state: AdminAccessState, policy: AdminAccess
 
 /**
  * The users role's first task: refuses, before any account changes (and in check mode), a set of users
- * that would lock the administrator out. One round trip: the SSH session's user, and whether the 'password'
+ * that would lock the administrator out. One probe: the SSH session's user, and whether the 'password'
  * sudo users without a passwordHash have a usable password already (the hash stays on the host).
  */
-export function adminAccess(policy: AdminAccessPolicy): Resource<AdminAccessState> {
+export function adminAccess(policy: AdminAccessPolicy): Check<AdminAccessState> {
   const needPassword = policy.users
     .filter((u) => u.state === 'present' && u.sudo === 'password' && u.passwordHash === undefined)
     .map((u) => u.name);
   return {
     kind: 'guard',
     id: 'admin access',
-    async probe(ctx) {
-      const lines = [loginSessionScript];
-      if (needPassword.length > 0)
-        lines.push(
-          String(sh`for u in ${needPassword}; do`),
-          '  s=$(getent shadow "$u" | cut -d: -f2)',
-          // A usable password: set, and not locked with ! or *.
-          '  case "$s" in ""|"!"*|"*"*) ;; *) echo "usable.$u=1";; esac',
-          'done',
-        );
-      lines.push('exit 0');
-      const result = await runChecked(ctx.transport, lines.join('\n'), 'checking admin access', {
-        code: 'PROBE_FAILED',
-      });
-      const values = parseKeyValues(result.stdout);
+    probe: (ctx) => ({
+      script: adminAccessScript(needPassword),
+      parse: (result) => {
+        const { stdout } = checkExit(ctx.transport.hostName, result, 'checking admin access', {
+          code: 'PROBE_FAILED',
+        });
+        return parseAdminAccess(stdout, needPassword);
+      },
+    }),
+    verify(current) {
+      const problems = adminAccessProblems(current, policy);
+      if (problems.length === 0) return { passed: true };
       return {
-        login: parseLoginSession(values)?.user,
-        usablePasswords: needPassword.filter((name) => values.get(`usable.${name}`) === '1'),
+        passed: false,
+        message: `the users role refuses these users (nothing was changed):\n  - ${problems.join('\n  - ')}`,
       };
     },
-    plan(current): Plan {
-      const problems = adminAccessProblems(current, policy);
-      if (problems.length > 0)
-        throw new TaskError(
-          'ADMIN_ACCESS_REFUSED',
-          `the users role refuses these users (nothing was changed):\n  - ${problems.join('\n  - ')}`,
-        );
-      return { changes: [] };
-    },
-    async apply() {
-      // The plan never has changes: the guard only refuses.
-    },
+  };
+}
+
+function adminAccessScript(needPassword: string[]): string {
+  const lines = [loginSessionScript];
+  if (needPassword.length > 0)
+    lines.push(
+      String(sh`for u in ${needPassword}; do`),
+      '  s=$(getent shadow "$u" | cut -d: -f2)',
+      // A usable password: set, and not locked with ! or *.
+      '  case "$s" in ""|"!"*|"*"*) ;; *) echo "usable.$u=1";; esac',
+      'done',
+    );
+  lines.push('exit 0');
+  return lines.join('\n');
+}
+
+/** Reads the guard's probe: the login session and the users whose password is usable. */
+export function parseAdminAccess(stdout: string, needPassword: string[]): AdminAccessState {
+  const values = parseKeyValues(stdout);
+  return {
+    login: parseLoginSession(values)?.user,
+    usablePasswords: needPassword.filter((name) => values.get(`usable.${name}`) === '1'),
   };
 }

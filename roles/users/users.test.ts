@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
 import type { Facts } from '../../lib/facts/facts.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
-import { adminAccessProblems, type AdminAccessState } from './admin-access.js';
+import type { ResourceContext } from '../../lib/resources/resource.js';
+import { adminAccess, adminAccessProblems, parseAdminAccess, type AdminAccessState } from './admin-access.js';
 import { nopasswdSudoers, users } from './index.js';
 import type { ResolvedUser, UsersVariables } from './variables.js';
 
@@ -134,5 +135,33 @@ describe('adminAccessProblems', () => {
       'user admin is listed twice: list each user once.',
       "user x lists group sudo but has sudo: 'none': say sudo: 'password' or 'nopasswd'.",
     ]);
+  });
+});
+
+describe('adminAccess check', () => {
+  const admin = entry({ name: 'admin', sudo: 'nopasswd', authorizedKeys: [KEY] });
+  const ops = entry({ name: 'ops', sudo: 'password', authorizedKeys: [KEY] });
+  const ctx = {} as ResourceContext;
+
+  it('reads the login user and the usable passwords, never the hashes', () => {
+    const stdout = [
+      'login.connection=203.0.113.7 50122 198.51.100.1 22',
+      'login.user=admin',
+      'usable.ops=1',
+      'usable.intruder=1',
+    ].join('\n');
+    assert.deepEqual(parseAdminAccess(stdout, ['ops', 'dev']), { login: 'admin', usablePasswords: ['ops'] });
+    assert.deepEqual(parseAdminAccess('', []), { login: undefined, usablePasswords: [] });
+  });
+
+  it('passes a safe set of users and fails the task with every problem otherwise', () => {
+    const check = adminAccess({ users: [admin, ops], requireAdmin: true });
+    assert.deepEqual(check.verify(nobodyLogsIn, ctx), { passed: true });
+    assert.deepEqual(adminAccess({ users: [ops], requireAdmin: true }).verify(nobodyLogsIn, ctx), {
+      passed: false,
+      message:
+        'the users role refuses these users (nothing was changed):\n  - ' +
+        adminAccessProblems(nobodyLogsIn, { users: [ops], requireAdmin: true })[0],
+    });
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describeAuthorizedKey, formatAuthorizedKey, parseAuthorizedKey } from './authorized-key-line.js';
 import {
   authorizedKeys,
-  authorizedKeysActions,
+  decideAuthorizedKeys,
   mergeAuthorizedKeys,
   parseAuthorizedKeysProbe,
   planAuthorizedKeys,
@@ -19,6 +19,7 @@ const want = (keys: string[], overrides: Partial<AuthorizedKeysDesired> = {}): A
   user: 'deploy',
   keys: keys.map(key),
   exclusive: false,
+  verifyLogin: false,
   ...overrides,
 });
 const stat = (type: PathStat['type'], mode: string, owner = 'deploy'): PathStat => ({
@@ -102,6 +103,21 @@ describe('planAuthorizedKeys', () => {
   it('creates ~/.ssh and the file for a user that exists, with the diff', () => {
     const current: AuthorizedKeysState = { userExists: true, home: '/home/deploy', primaryGroup: 'deploy' };
     assert.deepEqual(planAuthorizedKeys(current, want([`ssh-ed25519 ${ED} me`])), {
+      actions: [
+        {
+          kind: 'run',
+          command:
+            'mkdir -p -- /home/deploy/.ssh && chown deploy:deploy -- /home/deploy/.ssh && chmod 0700 -- /home/deploy/.ssh',
+          what: 'creating /home/deploy/.ssh',
+          code: 'AUTHORIZED_KEYS_FAILED',
+        },
+        {
+          kind: 'upload',
+          path: '/home/deploy/.ssh/authorized_keys',
+          content: `ssh-ed25519 ${ED} me\n`,
+          options: { owner: 'deploy', group: 'deploy', mode: '0600' },
+        },
+      ],
       changes: [
         'create /home/deploy/.ssh (mode 0700, owner deploy)',
         'create /home/deploy/.ssh/authorized_keys (mode 0600, owner deploy)',
@@ -126,7 +142,7 @@ describe('planAuthorizedKeys', () => {
       dir: stat('directory', '0755', 'root'),
       file: stat('file', '0644'),
     };
-    const actions = authorizedKeysActions(current, want([`ssh-ed25519 ${ED} me`]));
+    const actions = decideAuthorizedKeys(current, want([`ssh-ed25519 ${ED} me`]));
     assert.deepEqual(actions.lines, [
       '/home/deploy/.ssh: mode 0755 → 0700',
       '/home/deploy/.ssh: owner root → deploy',
@@ -135,14 +151,59 @@ describe('planAuthorizedKeys', () => {
     ]);
     assert.equal(actions.content, undefined);
     assert.equal(actions.fixDir && actions.fixFile, true);
+    assert.deepEqual(planAuthorizedKeys(current, want([`ssh-ed25519 ${ED} me`])).actions, [
+      {
+        kind: 'run',
+        command: 'chown deploy:deploy -- /home/deploy/.ssh && chmod 0700 -- /home/deploy/.ssh',
+        what: 'creating /home/deploy/.ssh',
+        code: 'AUTHORIZED_KEYS_FAILED',
+      },
+      {
+        kind: 'run',
+        command:
+          'chown deploy:deploy -- /home/deploy/.ssh/authorized_keys && chmod 0600 -- /home/deploy/.ssh/authorized_keys',
+        what: 'setting mode/owner of /home/deploy/.ssh/authorized_keys',
+        code: 'AUTHORIZED_KEYS_FAILED',
+      },
+    ]);
   });
 
   it('is a no-op when everything is right, and when there is no file and no key', () => {
     assert.deepEqual(planAuthorizedKeys(ready(`ssh-ed25519 ${ED} me\n`), want([`ssh-ed25519 ${ED}`])), {
+      actions: [],
       changes: [],
     });
     const noFile: AuthorizedKeysState = { userExists: true, home: '/home/deploy', primaryGroup: 'deploy' };
-    assert.deepEqual(planAuthorizedKeys(noFile, want([], { exclusive: true })), { changes: [] });
+    assert.deepEqual(planAuthorizedKeys(noFile, want([], { exclusive: true })), { actions: [], changes: [] });
+  });
+
+  it('with verifyLogin, confirms a fresh login after removing a key, carrying the old file to restore', () => {
+    const before = `ssh-ed25519 ${OLD} old\nssh-ed25519 ${ED} me\n`;
+    const desired = want([`ssh-ed25519 ${ED} me`], { exclusive: true, verifyLogin: true });
+    assert.deepEqual(planAuthorizedKeys(ready(before), desired).actions, [
+      {
+        kind: 'upload',
+        path: '/home/deploy/.ssh/authorized_keys',
+        content: `ssh-ed25519 ${ED} me\n`,
+        options: { owner: 'deploy', group: 'deploy', mode: '0600' },
+      },
+      {
+        kind: 'custom',
+        name: 'confirm-login',
+        path: '/home/deploy/.ssh/authorized_keys',
+        previous: before,
+        attributes: { owner: 'deploy', group: 'deploy', mode: '0600' },
+      },
+    ]);
+    const adding = planAuthorizedKeys(ready(`ssh-ed25519 ${ED} me\n`), {
+      ...desired,
+      keys: [...desired.keys, key(`ssh-rsa ${RSA} new`)],
+    });
+    assert.deepEqual(
+      adding.actions?.map((action) => action.kind),
+      ['upload'],
+      'adding a key cannot cut a login: no fresh login',
+    );
   });
 
   it('leaves the directory of another path alone, and waits when it is missing', () => {

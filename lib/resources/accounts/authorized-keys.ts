@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { OptionsError, TaskError } from '../../errors.js';
 import { parseKeyValues } from '../../facts/key-values.js';
-import { sh, raw } from '../../transport/shell.js';
+import { sh } from '../../transport/shell.js';
 import { absolutePath } from '../files/absolute-path.js';
 import { accountName } from './account-name.js';
 import {
@@ -19,8 +19,9 @@ import {
   type PathAttributes,
   type PathStat,
 } from '../files/path-attributes.js';
+import { custom, run, upload, type Action, type CustomAction } from '../actions.js';
 import type { Plan, Resource, ResourceContext } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { checkExit, runChecked } from '../commands/run-checked.js';
 
 export interface AuthorizedKeysOptions {
   /** The user whose keys these are. */
@@ -60,10 +61,11 @@ export interface AuthorizedKeysDesired {
   keys: AuthorizedKey[];
   exclusive: boolean;
   path?: string;
+  verifyLogin: boolean;
 }
 
-/** The new file and what differs, decided from the probed state; the plan and apply share it. */
-export interface AuthorizedKeysActions {
+/** The new file and what differs, decided once from the probed state: the plan's lines and actions. */
+export interface AuthorizedKeysDecision {
   path: string;
   /** The ~/.ssh directory, when it is managed (the default path). */
   dir?: string;
@@ -112,68 +114,81 @@ export function authorizedKeys(options: AuthorizedKeysOptions): Resource<Authori
   return {
     kind: 'authorized-keys',
     id: desired.path ?? `~${user}/.ssh/authorized_keys`,
-    async probe(ctx) {
-      const result = await runChecked(ctx.transport, authorizedKeysProbeScript(desired), `probing ${where}`, {
-        code: 'PROBE_FAILED',
-      });
-      const values = parseKeyValues(result.stdout);
-      if (values.has('unreadable')) {
-        throw new TaskError(
-          'FILE_UNREADABLE',
-          `${ctx.transport.hostName}: cannot read the ${where}; run the task with become.`,
-        );
-      }
-      return parseAuthorizedKeysProbe(values);
-    },
-    plan: (current) => planAuthorizedKeys(current, desired),
-    async apply(ctx, current) {
-      const actions = authorizedKeysActions(current, desired);
-      const owner: PathAttributes = { owner: user, group: current.primaryGroup };
-      if (actions.dir && actions.fixDir) {
-        const mkdir = current.dir ? '' : `${sh`mkdir -p -- ${actions.dir}`} && `;
-        const attributes = setAttributesCommand(actions.dir, { ...owner, mode: '0700' });
-        await runChecked(ctx.transport, raw(`${mkdir}${attributes}`), `creating ${actions.dir}`, {
-          code: 'AUTHORIZED_KEYS_FAILED',
+    probe: (ctx) => ({
+      script: authorizedKeysProbeScript(desired),
+      parse: (result) => {
+        const { stdout } = checkExit(ctx.transport.hostName, result, `probing ${where}`, {
+          code: 'PROBE_FAILED',
         });
-      }
-      if (actions.content !== undefined) {
-        await ctx.transport.upload(actions.path, actions.content, { ...owner, mode: '0600' });
-      } else if (actions.fixFile) {
-        const attributes = setAttributesCommand(actions.path, { ...owner, mode: '0600' });
-        if (attributes)
-          await runChecked(ctx.transport, attributes, `setting mode/owner of ${actions.path}`, {
-            code: 'AUTHORIZED_KEYS_FAILED',
-          });
-      }
-      if (options.verifyLogin && actions.removesAccess) await confirmLogin(ctx, actions.path, current, owner);
+        const values = parseKeyValues(stdout);
+        if (values.has('unreadable')) {
+          throw new TaskError(
+            'FILE_UNREADABLE',
+            `${ctx.transport.hostName}: cannot read the ${where}; run the task with become.`,
+          );
+        }
+        return parseAuthorizedKeysProbe(values);
+      },
+    }),
+    plan: (current) => planAuthorizedKeys(current, desired),
+    async execute(ctx, action) {
+      await confirmLogin(ctx, action as ConfirmLogin);
     },
   };
+}
+
+/**
+ * After a change that may cut the login: a fresh login, else the file the probe read goes back
+ * (or the new one goes when there was none).
+ */
+interface ConfirmLogin extends CustomAction {
+  name: 'confirm-login';
+  path: string;
+  previous?: string;
+  attributes: PathAttributes;
 }
 
 /** The plan of an authorized_keys file: pure, from the probed state and the wanted keys. */
 export function planAuthorizedKeys(current: AuthorizedKeysState, desired: AuthorizedKeysDesired): Plan {
-  const actions = authorizedKeysActions(current, desired);
+  const decision = decideAuthorizedKeys(current, desired);
+  const { path, dir } = decision;
+  const owner: PathAttributes = { owner: desired.user, group: current.primaryGroup };
+  const actions: Action[] = [];
+  if (dir && decision.fixDir) {
+    const mkdir = current.dir ? '' : `${sh`mkdir -p -- ${dir}`} && `;
+    const attributes = setAttributesCommand(dir, { ...owner, mode: '0700' });
+    actions.push(run(`${mkdir}${attributes}`, `creating ${dir}`, 'AUTHORIZED_KEYS_FAILED'));
+  }
+  if (decision.content !== undefined) {
+    actions.push(upload(path, decision.content, { ...owner, mode: '0600' }));
+  } else if (decision.fixFile) {
+    const attributes = setAttributesCommand(path, { ...owner, mode: '0600' });
+    if (attributes) actions.push(run(attributes, `setting mode/owner of ${path}`, 'AUTHORIZED_KEYS_FAILED'));
+  }
+  if (desired.verifyLogin && decision.removesAccess) {
+    const previous = current.content === undefined ? {} : { previous: current.content };
+    actions.push(custom('confirm-login', { path, ...previous, attributes: { ...owner, mode: '0600' } }));
+  }
   const diff =
-    actions.content !== undefined
-      ? contentDiff(actions.path, current.content ?? '', actions.content)
-      : undefined;
+    decision.content !== undefined ? contentDiff(path, current.content ?? '', decision.content) : undefined;
   return {
-    changes: actions.lines,
+    actions,
+    changes: decision.lines,
     ...(diff ? { diff } : {}),
-    ...(actions.blocker ? { needsEarlierChanges: actions.blocker } : {}),
+    ...(decision.blocker ? { needsEarlierChanges: decision.blocker } : {}),
   };
 }
 
 /** Decides the new file and the directory and file attributes to fix. */
-export function authorizedKeysActions(
+export function decideAuthorizedKeys(
   current: AuthorizedKeysState,
   desired: AuthorizedKeysDesired,
-): AuthorizedKeysActions {
+): AuthorizedKeysDecision {
   const home = current.home ?? `~${desired.user}`;
   const path = desired.path ?? `${home}/.ssh/authorized_keys`;
   const dir = desired.path === undefined ? dirname(path) : undefined;
   const wanted: PathAttributes = { owner: desired.user, group: current.primaryGroup };
-  const actions: AuthorizedKeysActions = {
+  const decision: AuthorizedKeysDecision = {
     path,
     dir,
     fixDir: false,
@@ -186,31 +201,31 @@ export function authorizedKeysActions(
 
   const { content, lines, removesAccess } = mergeAuthorizedKeys(current.content ?? '', desired);
   // No file and no key to write: nothing to create.
-  if (!current.file && desired.keys.length === 0) return actions;
+  if (!current.file && desired.keys.length === 0) return decision;
 
   if (dir && !current.dir) {
-    actions.fixDir = true;
-    actions.lines.push(`create ${dir} (mode 0700, owner ${desired.user})`);
+    decision.fixDir = true;
+    decision.lines.push(`create ${dir} (mode 0700, owner ${desired.user})`);
   } else if (dir && current.dir) {
     const fixes = attributeChanges(current.dir, { ...wanted, mode: '0700' });
-    actions.fixDir = fixes.length > 0;
-    actions.lines.push(...fixes.map((line) => `${dir}: ${line}`));
+    decision.fixDir = fixes.length > 0;
+    decision.lines.push(...fixes.map((line) => `${dir}: ${line}`));
   }
   if (!current.file) {
-    actions.lines.push(`create ${path} (mode 0600, owner ${desired.user})`);
+    decision.lines.push(`create ${path} (mode 0600, owner ${desired.user})`);
   } else {
     const fixes = attributeChanges(current.file, { ...wanted, mode: '0600' });
-    actions.fixFile = fixes.length > 0;
-    actions.lines.push(...fixes.map((line) => `${path}: ${line}`));
+    decision.fixFile = fixes.length > 0;
+    decision.lines.push(...fixes.map((line) => `${path}: ${line}`));
   }
-  if (!current.file || content !== current.content) actions.content = content;
-  actions.lines.push(...lines);
-  actions.removesAccess = removesAccess;
+  if (!current.file || content !== current.content) decision.content = content;
+  decision.lines.push(...lines);
+  decision.removesAccess = removesAccess;
 
-  if (!current.userExists) actions.blocker = `user ${desired.user} does not exist yet`;
-  else if (desired.path !== undefined && !current.dir && actions.lines.length > 0)
-    actions.blocker = `directory ${dirname(path)} does not exist yet`;
-  return actions;
+  if (!current.userExists) decision.blocker = `user ${desired.user} does not exist yet`;
+  else if (desired.path !== undefined && !current.dir && decision.lines.length > 0)
+    decision.blocker = `directory ${dirname(path)} does not exist yet`;
+  return decision;
 }
 
 /**
@@ -309,6 +324,7 @@ function authorizedKeysDesired(options: AuthorizedKeysOptions): AuthorizedKeysDe
     keys: [...keys.values()],
     exclusive: options.exclusive ?? false,
     path: options.path === undefined ? undefined : absolutePath(options.path, where),
+    verifyLogin: options.verifyLogin ?? false,
   };
 }
 
@@ -352,19 +368,17 @@ export function parseAuthorizedKeysProbe(values: Map<string, string>): Authorize
 /** Proves that a fresh login still works after the change; otherwise restores the old file and fails. */
 async function confirmLogin(
   ctx: ResourceContext,
-  path: string,
-  current: AuthorizedKeysState,
-  owner: PathAttributes,
+  { path, previous, attributes }: ConfirmLogin,
 ): Promise<void> {
   try {
     await ctx.reconnect({});
   } catch (error) {
     const restore =
-      current.content === undefined
+      previous === undefined
         ? runChecked(ctx.transport, sh`rm -f -- ${path}`, `removing ${path}`, {
             code: 'AUTHORIZED_KEYS_FAILED',
           })
-        : ctx.transport.upload(path, current.content, { ...owner, mode: '0600' });
+        : ctx.transport.upload(path, previous, attributes);
     await restore;
     throw new TaskError(
       'LOGIN_LOST',

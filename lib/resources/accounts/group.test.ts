@@ -1,11 +1,25 @@
 import assert from 'node:assert/strict';
-import { group, parseGroupEntry, planGroup, type GroupDesired } from './group.js';
+import type { RunAction } from '../actions.js';
+import { group, parseGroupEntry, planGroup, type GroupDesired, type GroupState } from './group.js';
 
 const want = (overrides: Partial<GroupDesired> = {}): GroupDesired => ({
   name: 'deploy',
   system: false,
   state: 'present',
   ...overrides,
+});
+const state = (overrides: Partial<GroupState> = {}): GroupState => ({
+  exists: true,
+  members: [],
+  asRoot: true,
+  ...overrides,
+});
+const groupRun = (command: string, extra: Partial<RunAction> = {}): RunAction => ({
+  kind: 'run',
+  command,
+  what: 'changing group deploy',
+  code: 'GROUP_FAILED',
+  ...extra,
 });
 
 describe('parseGroupEntry', () => {
@@ -22,25 +36,42 @@ describe('parseGroupEntry', () => {
 
 describe('planGroup', () => {
   it('creates a missing group with its gid and system flag in the line', () => {
-    const missing = { exists: false, members: [] };
-    assert.deepEqual(planGroup(missing, want()), { changes: ['create group deploy'] });
+    const missing = state({ exists: false });
+    assert.deepEqual(planGroup(missing, want()), {
+      actions: [groupRun('groupadd deploy')],
+      changes: ['create group deploy'],
+    });
     assert.deepEqual(planGroup(missing, want({ gid: 1500, system: true })), {
+      actions: [groupRun('groupadd -g 1500 -r deploy')],
       changes: ['create group deploy (gid 1500, system)'],
     });
   });
 
   it('changes only a differing gid, and ignores system on an existing group', () => {
-    const current = { exists: true, gid: 1001, members: [] };
-    assert.deepEqual(planGroup(current, want({ gid: 1500 })), { changes: ['gid 1001 → 1500'] });
-    assert.deepEqual(planGroup(current, want({ gid: 1001, system: true })), { changes: [] });
-    assert.deepEqual(planGroup(current, want()), { changes: [] });
+    const current = state({ gid: 1001 });
+    assert.deepEqual(planGroup(current, want({ gid: 1500 })), {
+      actions: [groupRun('groupmod -g 1500 deploy')],
+      changes: ['gid 1001 → 1500'],
+    });
+    assert.deepEqual(planGroup(current, want({ gid: 1001, system: true })), { actions: [], changes: [] });
+    assert.deepEqual(planGroup(current, want()), { actions: [], changes: [] });
   });
 
   it('removes an existing group and leaves a missing one alone', () => {
-    assert.deepEqual(planGroup({ exists: true, gid: 1, members: [] }, want({ state: 'absent' })), {
+    assert.deepEqual(planGroup(state({ gid: 1 }), want({ state: 'absent' })), {
+      actions: [groupRun('groupdel deploy')],
       changes: ['remove group deploy'],
     });
-    assert.deepEqual(planGroup({ exists: false, members: [] }, want({ state: 'absent' })), { changes: [] });
+    assert.deepEqual(planGroup(state({ exists: false }), want({ state: 'absent' })), {
+      actions: [],
+      changes: [],
+    });
+  });
+
+  it('tells a user who is not root that managing groups needs root', () => {
+    assert.deepEqual(planGroup(state({ exists: false, asRoot: false }), want()).actions, [
+      groupRun('groupadd deploy', { hint: 'managing groups needs root: connect as root or set become.' }),
+    ]);
   });
 });
 

@@ -1,7 +1,8 @@
-import { sh, raw, type ShellCommand } from '../../transport/shell.js';
+import { sh, raw, ShellCommand } from '../../transport/shell.js';
 import { accountId, accountName } from './account-name.js';
-import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { run } from '../actions.js';
+import { noChange, type Plan, type Resource } from '../resource.js';
+import { checkExit, rootHint } from '../commands/run-checked.js';
 
 export interface GroupOptions {
   /** Group name. */
@@ -20,6 +21,8 @@ export interface GroupState {
   gid?: number;
   /** Members listed in /etc/group (supplementary members; primary members are not listed there). */
   members: string[];
+  /** The tasks run as root: otherwise a failure says that managing groups needs it. */
+  asRoot: boolean;
 }
 
 export interface GroupDesired {
@@ -59,51 +62,51 @@ export function group(options: GroupOptions): Resource<GroupState> {
   return {
     kind: 'group',
     id: name,
-    async probe(ctx) {
-      const result = await runChecked(ctx.transport, sh`getent group ${name} || true`, `probing ${where}`, {
-        code: 'PROBE_FAILED',
-      });
-      return parseGroupEntry(result.stdout, name);
-    },
+    probe: (ctx) => ({
+      script: String(sh`getent group ${name} || true`),
+      parse: (result) => {
+        const { stdout } = checkExit(ctx.transport.hostName, result, `probing ${where}`, {
+          code: 'PROBE_FAILED',
+        });
+        return { ...parseGroupEntry(stdout, name), asRoot: ctx.facts.isRoot };
+      },
+    }),
     plan: (current) => planGroup(current, desired),
-    async apply(ctx, current) {
-      await runChecked(ctx.transport, groupCommand(current, desired), `changing ${where}`, {
-        code: 'GROUP_FAILED',
-        hint: ctx.facts.isRoot ? undefined : 'managing groups needs root: connect as root or set become.',
-      });
-    },
   };
 }
 
-/** The plan of a group: pure, from `getent group` and the wanted group. */
+/** The plan of a group: pure, from `getent group` and the wanted group; one command makes the change. */
 export function planGroup(current: GroupState, desired: GroupDesired): Plan {
-  if (desired.state === 'absent') return { changes: current.exists ? [`remove group ${desired.name}`] : [] };
+  const { name, gid } = desired;
+  const change = (line: string, command: ShellCommand): Plan => ({
+    actions: [
+      run(command, `changing group ${name}`, 'GROUP_FAILED', {
+        ...rootHint(current.asRoot, 'managing groups needs root'),
+      }),
+    ],
+    changes: [line],
+  });
+  if (desired.state === 'absent')
+    return current.exists ? change(`remove group ${name}`, sh`groupdel ${name}`) : noChange();
   if (!current.exists) {
-    const details = [desired.gid !== undefined && `gid ${desired.gid}`, desired.system && 'system'].filter(
-      Boolean,
+    const details = [gid !== undefined && `gid ${gid}`, desired.system && 'system'].filter(Boolean);
+    const flags = [gid !== undefined && sh`-g ${String(gid)}`, desired.system && raw('-r')].filter(
+      (flag) => flag instanceof ShellCommand,
     );
-    return { changes: [`create group ${desired.name}${details.length ? ` (${details.join(', ')})` : ''}`] };
+    return change(
+      `create group ${name}${details.length ? ` (${details.join(', ')})` : ''}`,
+      sh`groupadd ${[...flags, name]}`,
+    );
   }
-  if (desired.gid !== undefined && current.gid !== desired.gid)
-    return { changes: [`gid ${current.gid} → ${desired.gid}`] };
-  return { changes: [] };
+  if (gid !== undefined && current.gid !== gid)
+    return change(`gid ${current.gid} → ${gid}`, sh`groupmod -g ${String(gid)} ${name}`);
+  return noChange();
 }
 
 /** Reads a `getent group` line (`name:x:gid:member,member`) of the named group. */
-export function parseGroupEntry(stdout: string, name: string): GroupState {
+export function parseGroupEntry(stdout: string, name: string): Omit<GroupState, 'asRoot'> {
   const line = stdout.split('\n').find((candidate) => candidate.startsWith(`${name}:`));
   if (!line) return { exists: false, members: [] };
   const [, , gid, members = ''] = line.split(':');
   return { exists: true, gid: Number(gid), members: members.split(',').filter(Boolean) };
-}
-
-function groupCommand(current: GroupState, desired: GroupDesired): ShellCommand {
-  const { name, gid } = desired;
-  if (desired.state === 'absent') return sh`groupdel ${name}`;
-  if (current.exists) return sh`groupmod -g ${String(gid)} ${name}`;
-  const flags = [
-    gid !== undefined ? sh`-g ${String(gid)}` : undefined,
-    desired.system ? raw('-r') : undefined,
-  ];
-  return sh`groupadd ${flags.filter((flag) => flag !== undefined)} ${name}`;
 }

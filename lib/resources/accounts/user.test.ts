@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseUserProbe, planUser, user, userActions, type UserDesired, type UserState } from './user.js';
+import type { RunAction } from '../actions.js';
+import { decideUser, parseUserProbe, planUser, user, type UserDesired, type UserState } from './user.js';
 
 const want = (overrides: Partial<UserDesired> = {}): UserDesired => ({
   name: 'deploy',
@@ -26,16 +27,30 @@ const existing = (overrides: Partial<UserState> = {}): UserState => ({
   missingGroups: [],
   optionalGroupsPresent: [],
   ownGroupExists: true,
+  asRoot: true,
   ...overrides,
 });
-const missing = (overrides: Partial<UserState> = {}): UserState => ({
+/** A user that does not exist, as the probe's script reads it. */
+const notFound = {
   exists: false,
   groups: [],
   homeExists: false,
   missingGroups: [],
   optionalGroupsPresent: [],
   ownGroupExists: false,
+};
+const missing = (overrides: Partial<UserState> = {}): UserState => ({
+  ...notFound,
+  asRoot: true,
   ...overrides,
+});
+/** The one command a user's plan runs, named after its lines. */
+const userRun = (lines: string[], command: string, extra: Partial<RunAction> = {}): RunAction => ({
+  kind: 'run',
+  command,
+  what: `user deploy (${lines.join(', ')})`,
+  code: 'USER_FAILED',
+  ...extra,
 });
 
 describe('parseUserProbe', () => {
@@ -69,7 +84,7 @@ describe('parseUserProbe', () => {
   });
 
   it('reads a missing user, and a shadow file it could not read', () => {
-    assert.deepEqual(parseUserProbe('missing_groups=\n', { name: 'deploy' }), missing());
+    assert.deepEqual(parseUserProbe('missing_groups=\n', { name: 'deploy' }), notFound);
     const state = parseUserProbe('passwd=deploy:x:1:1::/h:/bin/sh\nprimary=deploy\nshadow_unreadable=1\n', {
       name: 'deploy',
     });
@@ -82,29 +97,52 @@ describe('planUser', () => {
   it('creates a missing user, naming what it gets; optional groups only when they exist', () => {
     const desired = want({ groups: ['sudo'], optionalGroups: ['docker'], shell: '/bin/bash' });
     assert.deepEqual(planUser(missing(), desired), {
+      actions: [
+        userRun(
+          ['create user deploy (groups sudo, shell /bin/bash)'],
+          'useradd -G sudo -s /bin/bash -m deploy',
+        ),
+      ],
       changes: ['create user deploy (groups sudo, shell /bin/bash)'],
     });
     assert.deepEqual(planUser(missing({ optionalGroupsPresent: ['docker'] }), desired), {
+      actions: [
+        userRun(
+          ['create user deploy (groups sudo,docker, shell /bin/bash)'],
+          'useradd -G sudo,docker -s /bin/bash -m deploy',
+        ),
+      ],
       changes: ['create user deploy (groups sudo,docker, shell /bin/bash)'],
     });
   });
 
   it('joins a group of its own name that exists already instead of failing in useradd', () => {
-    const actions = userActions(missing({ ownGroupExists: true }), want());
+    const actions = decideUser(missing({ ownGroupExists: true }), want());
     assert.equal(actions.group, 'deploy');
     assert.deepEqual(actions.lines, ['create user deploy (group deploy)']);
-    assert.equal(userActions(missing(), want({ group: 'deploy' })).group, undefined);
+    assert.equal(decideUser(missing(), want({ group: 'deploy' })).group, undefined);
   });
 
   it('waits for an earlier task when a required group does not exist yet', () => {
     assert.deepEqual(planUser(missing({ missingGroups: ['docker'] }), want({ groups: ['docker'] })), {
+      actions: [userRun(['create user deploy (groups docker)'], 'useradd -G docker -m deploy')],
       changes: ['create user deploy (groups docker)'],
       needsEarlierChanges: 'group docker does not exist yet',
     });
   });
 
   it('changes only what differs on an existing user', () => {
-    assert.deepEqual(planUser(existing(), want({ shell: '/bin/bash', groups: ['sudo'] })), { changes: [] });
+    assert.deepEqual(planUser(existing(), want({ shell: '/bin/bash', groups: ['sudo'] })), {
+      actions: [],
+      changes: [],
+    });
+    const lines = [
+      'uid 1000 → 1500',
+      'add to groups adm',
+      'shell /bin/sh → /bin/bash',
+      'home /home/deploy → /srv/deploy',
+      "comment 'old' → 'Deploy'",
+    ];
     assert.deepEqual(
       planUser(
         existing({ shell: '/bin/sh', comment: 'old' }),
@@ -117,25 +155,24 @@ describe('planUser', () => {
         }),
       ),
       {
-        changes: [
-          'uid 1000 → 1500',
-          'add to groups adm',
-          'shell /bin/sh → /bin/bash',
-          'home /home/deploy → /srv/deploy',
-          "comment 'old' → 'Deploy'",
-        ],
+        actions: [userRun(lines, 'usermod -u 1500 -a -G adm -s /bin/bash -d /srv/deploy -c Deploy deploy')],
+        changes: lines,
       },
     );
   });
 
   it('adds groups with append, and sets the exact list without it', () => {
     const current = existing({ groups: ['sudo', 'adm'] });
-    assert.deepEqual(userActions(current, want({ groups: ['docker'] })).addGroups, ['docker']);
-    const exact = userActions(current, want({ groups: ['docker'], append: false }));
+    assert.deepEqual(decideUser(current, want({ groups: ['docker'] })).addGroups, ['docker']);
+    const exact = decideUser(current, want({ groups: ['docker'], append: false }));
     assert.deepEqual(exact.lines, ['add to groups docker', 'remove from groups sudo, adm']);
     assert.deepEqual(exact.setGroups, ['docker']);
+    assert.deepEqual(planUser(current, want({ groups: ['docker'], append: false })).actions, [
+      userRun(exact.lines, 'usermod -G docker deploy'),
+    ]);
     // The primary group listed among the others is no change.
     assert.deepEqual(planUser(existing({ groups: [] }), want({ groups: ['deploy'], append: false })), {
+      actions: [],
       changes: [],
     });
   });
@@ -171,10 +208,13 @@ describe('planUser', () => {
 
   it('removes listed groups one by one with append, and not a group that is also wanted', () => {
     const current = existing({ groups: ['sudo', 'adm'] });
-    const actions = userActions(current, want({ removeFromGroups: ['sudo', 'docker'] }));
+    const actions = decideUser(current, want({ removeFromGroups: ['sudo', 'docker'] }));
     assert.deepEqual(actions.lines, ['remove from groups sudo']);
     assert.deepEqual(actions.leaveGroups, ['sudo']);
     assert.equal(actions.setGroups, undefined);
+    assert.deepEqual(planUser(current, want({ removeFromGroups: ['sudo', 'docker'] })).actions, [
+      userRun(actions.lines, 'gpasswd -d deploy sudo >/dev/null'),
+    ]);
   });
 
   it('sets a password hash that differs, keeping or adding the lock, and never names the hash', () => {
@@ -186,13 +226,18 @@ describe('planUser', () => {
       'unlock password',
     ]);
     const other = existing({ password: { locked: false, set: true } });
-    const actions = userActions(other, want({ passwordHash: hash, locked: true }));
+    const actions = decideUser(other, want({ passwordHash: hash, locked: true }));
     assert.deepEqual(actions.lines, ['set password', 'lock password']);
     assert.equal(actions.setPassword && actions.lock, true);
+    assert.deepEqual(
+      planUser(other, want({ passwordHash: hash, locked: true })).actions,
+      [userRun(actions.lines, 'chpasswd -e && usermod -L deploy', { stdin: `deploy:${hash}\n` })],
+      'the hash goes through stdin, never into the command',
+    );
     const lockedOther = existing({ password: { locked: true, set: true } });
-    const kept = userActions(lockedOther, want({ passwordHash: hash }));
+    const kept = decideUser(lockedOther, want({ passwordHash: hash }));
     assert.deepEqual([kept.lines, kept.lock], [['set password'], true], 'a lock left as it is stays');
-    assert.deepEqual(userActions(lockedOther, want({ passwordHash: hash, locked: true })).lines, [
+    assert.deepEqual(decideUser(lockedOther, want({ passwordHash: hash, locked: true })).lines, [
       'set password',
     ]);
     assert.deepEqual(planUser(missing(), want({ passwordHash: hash, locked: false })).changes, [
@@ -202,10 +247,24 @@ describe('planUser', () => {
 
   it('removes an existing user, with its home when asked', () => {
     assert.deepEqual(planUser(existing(), want({ state: 'absent' })).changes, ['remove user deploy']);
+    assert.deepEqual(planUser(existing(), want({ state: 'absent', remove: true })).actions, [
+      userRun(['remove user deploy and its home /home/deploy'], 'userdel -r deploy'),
+    ]);
     assert.deepEqual(planUser(existing(), want({ state: 'absent', remove: true })).changes, [
       'remove user deploy and its home /home/deploy',
     ]);
     assert.deepEqual(planUser(missing(), want({ state: 'absent' })).changes, []);
+  });
+
+  it('tells a user who is not root that managing users needs root', () => {
+    assert.deepEqual(
+      planUser(existing({ asRoot: false, shell: '/bin/sh' }), want({ shell: '/bin/bash' })).actions,
+      [
+        userRun(['shell /bin/sh → /bin/bash'], 'usermod -s /bin/bash deploy', {
+          hint: 'managing users needs root: connect as root or set become.',
+        }),
+      ],
+    );
   });
 });
 

@@ -3,8 +3,9 @@ import { parseKeyValues } from '../../facts/key-values.js';
 import { sh, raw, ShellCommand } from '../../transport/shell.js';
 import { absolutePath } from '../files/absolute-path.js';
 import { accountId, accountName } from './account-name.js';
+import { run } from '../actions.js';
 import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { checkExit, rootHint } from '../commands/run-checked.js';
 
 export interface UserOptions {
   /** Login name. */
@@ -78,6 +79,8 @@ export interface UserState {
    */
   password?: { locked: boolean; set: boolean; matches?: boolean };
   shadowUnreadable?: boolean;
+  /** The tasks run as root: otherwise a failure says that managing users needs it. */
+  asRoot: boolean;
 }
 
 export interface UserDesired {
@@ -99,8 +102,8 @@ export interface UserDesired {
   remove: boolean;
 }
 
-/** What apply does, decided from the probed state; the plan's lines come from the same decision. */
-export interface UserActions {
+/** What to do, decided once from the probed state: the plan's lines and its command come from it. */
+export interface UserDecision {
   lines: string[];
   create: boolean;
   remove: boolean;
@@ -154,39 +157,43 @@ export function user(options: UserOptions): Resource<UserState> {
   return {
     kind: 'user',
     id: name,
-    async probe(ctx) {
-      const result = await runChecked(ctx.transport, userProbeScript(desired), `probing user ${name}`, {
-        code: 'PROBE_FAILED',
-      });
-      return parseUserProbe(result.stdout, desired);
-    },
+    probe: (ctx) => ({
+      script: userProbeScript(desired),
+      parse: (result) => {
+        const { stdout } = checkExit(ctx.transport.hostName, result, `probing user ${name}`, {
+          code: 'PROBE_FAILED',
+        });
+        return { ...parseUserProbe(stdout, desired), asRoot: ctx.facts.isRoot };
+      },
+    }),
     plan: (current) => planUser(current, desired),
-    async apply(ctx, current) {
-      const actions = userActions(current, desired);
-      await runChecked(
-        ctx.transport,
-        userCommands(actions, desired),
-        `user ${name} (${actions.lines.join(', ')})`,
-        {
-          code: 'USER_FAILED',
-          hint: ctx.facts.isRoot ? undefined : 'managing users needs root: connect as root or set become.',
-          // chpasswd reads `name:hash` here: a hash in the command line would show in the host's process list.
-          ...(actions.setPassword ? { stdin: `${name}:${desired.passwordHash}\n` } : {}),
-        },
-      );
-    },
   };
 }
 
-/** The plan of a user: pure, from the probed state and the wanted account. */
+/** The plan of a user: pure, from the probed state and the wanted account; one command makes the changes. */
 export function planUser(current: UserState, desired: UserDesired): Plan {
-  const actions = userActions(current, desired);
-  return { changes: actions.lines, ...(actions.blocker ? { needsEarlierChanges: actions.blocker } : {}) };
+  const decision = decideUser(current, desired);
+  if (decision.lines.length === 0) return { actions: [], changes: [] };
+  const action = run(
+    userCommands(decision, desired),
+    `user ${desired.name} (${decision.lines.join(', ')})`,
+    'USER_FAILED',
+    {
+      // chpasswd reads `name:hash` here: a hash in the command line would show in the host's process list.
+      ...(decision.setPassword ? { stdin: `${desired.name}:${desired.passwordHash}\n` } : {}),
+      ...rootHint(current.asRoot, 'managing users needs root'),
+    },
+  );
+  return {
+    actions: [action],
+    changes: decision.lines,
+    ...(decision.blocker ? { needsEarlierChanges: decision.blocker } : {}),
+  };
 }
 
 /** Decides what to create, change or remove; throws when the wanted state cannot be reached. */
-export function userActions(current: UserState, desired: UserDesired): UserActions {
-  const actions: UserActions = {
+export function decideUser(current: UserState, desired: UserDesired): UserDecision {
+  const decision: UserDecision = {
     lines: [],
     create: false,
     remove: false,
@@ -200,14 +207,14 @@ export function userActions(current: UserState, desired: UserDesired): UserActio
   const { name } = desired;
   if (desired.state === 'absent') {
     if (current.exists) {
-      actions.remove = true;
-      actions.lines.push(
+      decision.remove = true;
+      decision.lines.push(
         desired.remove && current.home
           ? `remove user ${name} and its home ${current.home}`
           : `remove user ${name}`,
       );
     }
-    return actions;
+    return decision;
   }
   if (current.shadowUnreadable) {
     throw new TaskError(
@@ -218,7 +225,7 @@ export function userActions(current: UserState, desired: UserDesired): UserActio
   const wantedGroups = unique([...desired.groups, ...current.optionalGroupsPresent]);
   if (current.missingGroups.length > 0) {
     const [first, ...more] = current.missingGroups;
-    actions.blocker = `group ${first}${more.length ? ` (and ${more.join(', ')})` : ''} does not exist yet`;
+    decision.blocker = `group ${first}${more.length ? ` (and ${more.join(', ')})` : ''} does not exist yet`;
   }
 
   if (!current.exists) {
@@ -226,10 +233,10 @@ export function userActions(current: UserState, desired: UserDesired): UserActio
       throw cannotUnlock(name, 'a new user has no password');
     // useradd refuses to create a group of the user's name that exists already: the user joins it instead.
     const ownGroup = current.ownGroupExists ? name : undefined;
-    actions.group = desired.group === undefined || desired.group === name ? ownGroup : desired.group;
+    decision.group = desired.group === undefined || desired.group === name ? ownGroup : desired.group;
     const details = [
       desired.uid !== undefined && `uid ${desired.uid}`,
-      actions.group !== undefined && `group ${actions.group}`,
+      decision.group !== undefined && `group ${decision.group}`,
       wantedGroups.length > 0 && `groups ${wantedGroups.join(',')}`,
       desired.shell !== undefined && `shell ${desired.shell}`,
       desired.home !== undefined && `home ${desired.home}`,
@@ -237,72 +244,72 @@ export function userActions(current: UserState, desired: UserDesired): UserActio
       !desired.createHome && 'no home directory',
       desired.system && 'system',
     ].filter(Boolean);
-    actions.create = true;
-    actions.setPassword = desired.passwordHash !== undefined;
-    actions.addGroups = wantedGroups;
-    actions.lines.push(`create user ${name}${details.length ? ` (${details.join(', ')})` : ''}`);
-    return actions;
+    decision.create = true;
+    decision.setPassword = desired.passwordHash !== undefined;
+    decision.addGroups = wantedGroups;
+    decision.lines.push(`create user ${name}${details.length ? ` (${details.join(', ')})` : ''}`);
+    return decision;
   }
 
   if (desired.uid !== undefined && current.uid !== desired.uid) {
-    actions.uid = desired.uid;
-    actions.lines.push(`uid ${current.uid} → ${desired.uid}`);
+    decision.uid = desired.uid;
+    decision.lines.push(`uid ${current.uid} → ${desired.uid}`);
   }
   if (
     desired.group !== undefined &&
     desired.group !== current.primaryGroup &&
     desired.group !== String(current.gid)
   ) {
-    actions.group = desired.group;
-    actions.lines.push(`primary group ${current.primaryGroup} → ${desired.group}`);
+    decision.group = desired.group;
+    decision.lines.push(`primary group ${current.primaryGroup} → ${desired.group}`);
   }
   // The primary group is a membership already: listing it among the supplementary groups changes nothing.
   const primary = new Set([desired.group ?? current.primaryGroup, current.primaryGroup]);
   const supplementary = wantedGroups.filter((g) => !primary.has(g));
-  actions.addGroups = supplementary.filter((g) => !current.groups.includes(g));
+  decision.addGroups = supplementary.filter((g) => !current.groups.includes(g));
   const extra = current.groups.filter(
     (g) => !supplementary.includes(g) && (!desired.append || desired.removeFromGroups.includes(g)),
   );
-  if (actions.addGroups.length > 0) actions.lines.push(`add to groups ${actions.addGroups.join(', ')}`);
+  if (decision.addGroups.length > 0) decision.lines.push(`add to groups ${decision.addGroups.join(', ')}`);
   if (extra.length > 0) {
-    if (desired.append) actions.leaveGroups = extra;
-    else actions.setGroups = supplementary;
-    actions.lines.push(`remove from groups ${extra.join(', ')}`);
+    if (desired.append) decision.leaveGroups = extra;
+    else decision.setGroups = supplementary;
+    decision.lines.push(`remove from groups ${extra.join(', ')}`);
   }
   if (desired.shell !== undefined && desired.shell !== current.shell) {
-    actions.shell = desired.shell;
-    actions.lines.push(`shell ${current.shell || '(none)'} → ${desired.shell}`);
+    decision.shell = desired.shell;
+    decision.lines.push(`shell ${current.shell || '(none)'} → ${desired.shell}`);
   }
   if (desired.home !== undefined && desired.home !== current.home) {
-    actions.home = desired.home;
-    actions.lines.push(`home ${current.home} → ${desired.home}`);
+    decision.home = desired.home;
+    decision.lines.push(`home ${current.home} → ${desired.home}`);
   }
   if (desired.comment !== undefined && desired.comment !== current.comment) {
-    actions.comment = desired.comment;
-    actions.lines.push(`comment '${current.comment ?? ''}' → '${desired.comment}'`);
+    decision.comment = desired.comment;
+    decision.lines.push(`comment '${current.comment ?? ''}' → '${desired.comment}'`);
   }
   if (desired.createHome && !current.homeExists) {
-    actions.createHome = true;
-    actions.lines.push(`create home directory ${desired.home ?? current.home}`);
+    decision.createHome = true;
+    decision.lines.push(`create home directory ${desired.home ?? current.home}`);
   }
   if (desired.passwordHash !== undefined && !current.password?.matches) {
-    actions.setPassword = true;
-    actions.lines.push('set password');
+    decision.setPassword = true;
+    decision.lines.push('set password');
   }
   // chpasswd writes the hash unlocked: a wanted lock, or one left as it is, is set again after it.
-  const lockedNow = !actions.setPassword && !!current.password?.locked;
-  const keepLock = desired.locked === undefined && actions.setPassword && !!current.password?.locked;
+  const lockedNow = !decision.setPassword && !!current.password?.locked;
+  const keepLock = desired.locked === undefined && decision.setPassword && !!current.password?.locked;
   if ((desired.locked === true && current.password && !lockedNow) || keepLock) {
-    actions.lock = true;
-    if (!current.password?.locked) actions.lines.push('lock password');
+    decision.lock = true;
+    if (!current.password?.locked) decision.lines.push('lock password');
   }
-  if (desired.locked === false && current.password?.locked && !actions.setPassword) {
+  if (desired.locked === false && current.password?.locked && !decision.setPassword) {
     if (!current.password.set) throw cannotUnlock(name, 'it has no password behind the lock');
-    actions.unlock = true;
-    actions.lines.push('unlock password');
+    decision.unlock = true;
+    decision.lines.push('unlock password');
   }
-  if (actions.lines.length === 0) delete actions.blocker;
-  return actions;
+  if (decision.lines.length === 0) delete decision.blocker;
+  return decision;
 }
 
 function userDesired(options: UserOptions): UserDesired {
@@ -398,7 +405,10 @@ function userProbeScript(desired: UserDesired): string {
 }
 
 /** Reads the output of the user probe. */
-export function parseUserProbe(stdout: string, desired: Pick<UserDesired, 'name'>): UserState {
+export function parseUserProbe(
+  stdout: string,
+  desired: Pick<UserDesired, 'name'>,
+): Omit<UserState, 'asRoot'> {
   const values = parseKeyValues(stdout);
   const words = (key: string) => (values.get(key) ?? '').split(/\s+/).filter(Boolean);
   const common = {
@@ -434,15 +444,15 @@ export function parseUserProbe(stdout: string, desired: Pick<UserDesired, 'name'
   };
 }
 
-function userCommands(actions: UserActions, desired: UserDesired): ShellCommand {
+function userCommands(decision: UserDecision, desired: UserDesired): ShellCommand {
   const { name } = desired;
-  if (actions.remove) return sh`userdel ${raw(desired.remove ? '-r ' : '')}${name}`;
+  if (decision.remove) return sh`userdel ${raw(desired.remove ? '-r ' : '')}${name}`;
   const steps: ShellCommand[] = [];
-  if (actions.create) {
+  if (decision.create) {
     const flags = [
       desired.uid !== undefined && sh`-u ${String(desired.uid)}`,
-      actions.group !== undefined && sh`-g ${actions.group}`,
-      actions.addGroups.length > 0 && sh`-G ${actions.addGroups.join(',')}`,
+      decision.group !== undefined && sh`-g ${decision.group}`,
+      decision.addGroups.length > 0 && sh`-G ${decision.addGroups.join(',')}`,
       desired.shell !== undefined && sh`-s ${desired.shell}`,
       desired.home !== undefined && sh`-d ${desired.home}`,
       raw(desired.createHome ? '-m' : '-M'),
@@ -450,25 +460,25 @@ function userCommands(actions: UserActions, desired: UserDesired): ShellCommand 
       desired.comment !== undefined && sh`-c ${desired.comment}`,
     ].filter(isFlag);
     steps.push(sh`useradd ${flags} ${name}`);
-    if (actions.setPassword) steps.push(raw('chpasswd -e'));
-    if (actions.setPassword && desired.locked === true) steps.push(sh`usermod -L ${name}`);
+    if (decision.setPassword) steps.push(raw('chpasswd -e'));
+    if (decision.setPassword && desired.locked === true) steps.push(sh`usermod -L ${name}`);
   } else {
     const flags = [
-      actions.uid !== undefined && sh`-u ${String(actions.uid)}`,
-      actions.group !== undefined && sh`-g ${actions.group}`,
-      actions.setGroups !== undefined
-        ? sh`-G ${actions.setGroups.join(',')}`
-        : actions.addGroups.length > 0 && sh`-a -G ${actions.addGroups.join(',')}`,
-      actions.shell !== undefined && sh`-s ${actions.shell}`,
-      actions.home !== undefined && sh`-d ${actions.home}`,
-      actions.comment !== undefined && sh`-c ${actions.comment}`,
-      actions.unlock && raw('-U'),
+      decision.uid !== undefined && sh`-u ${String(decision.uid)}`,
+      decision.group !== undefined && sh`-g ${decision.group}`,
+      decision.setGroups !== undefined
+        ? sh`-G ${decision.setGroups.join(',')}`
+        : decision.addGroups.length > 0 && sh`-a -G ${decision.addGroups.join(',')}`,
+      decision.shell !== undefined && sh`-s ${decision.shell}`,
+      decision.home !== undefined && sh`-d ${decision.home}`,
+      decision.comment !== undefined && sh`-c ${decision.comment}`,
+      decision.unlock && raw('-U'),
     ].filter(isFlag);
-    if (actions.setPassword) steps.push(raw('chpasswd -e'));
+    if (decision.setPassword) steps.push(raw('chpasswd -e'));
     if (flags.length > 0) steps.push(sh`usermod ${flags} ${name}`);
-    if (actions.lock) steps.push(sh`usermod -L ${name}`);
-    for (const g of actions.leaveGroups) steps.push(sh`gpasswd -d ${name} ${g} >/dev/null`);
-    if (actions.createHome) steps.push(sh`mkhomedir_helper ${name}`);
+    if (decision.lock) steps.push(sh`usermod -L ${name}`);
+    for (const g of decision.leaveGroups) steps.push(sh`gpasswd -d ${name} ${g} >/dev/null`);
+    if (decision.createHome) steps.push(sh`mkhomedir_helper ${name}`);
   }
   return raw(steps.map(String).join(' && '));
 }

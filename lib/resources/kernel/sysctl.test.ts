@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import {
   parseSysctlProbe,
   planSysctl,
   sysctl,
-  sysctlActions,
+  decideSysctl,
   sysctlFileContent,
   type SysctlDesired,
   type SysctlState,
@@ -29,6 +30,12 @@ const vm = (overrides: Partial<SysctlState> = {}): SysctlState => ({
   ...overrides,
 });
 const persisted = sysctlFileContent(settings);
+/** An existing drop-in as the probe reads it: its digest, and its text (read with --diff). */
+const dropIn = (content: string, withContent = true) => ({
+  sha256: createHash('sha256').update(content).digest('hex'),
+  ...(withContent ? { content } : {}),
+});
+const upload = (content: string) => ({ kind: 'upload', path: file, content, options: { mode: '0644' } });
 
 describe('parseSysctlProbe', () => {
   it('reads the drop-in and, per key, whether it exists, is writable, and its value', () => {
@@ -37,9 +44,11 @@ describe('parseSysctlProbe', () => {
       'key\tnet.ipv4.ip_local_port_range\tro\t32768 60999 ',
       'key\tkernel.yama.ptrace_scope\tmissing',
       'key\tnet.ipv4.route.flush\tro\tunreadable',
+      'sha256=9e26bf369911c45c243c684147b23fc9e1dcfcf257d299a1c632016a6fcd33f4',
       `content=${Buffer.from('x = 1\n').toString('base64')}`,
     ].join('\n');
     assert.deepEqual(parseSysctlProbe(stdout, true), {
+      sha256: '9e26bf369911c45c243c684147b23fc9e1dcfcf257d299a1c632016a6fcd33f4',
       content: 'x = 1\n',
       parentExists: true,
       container: true,
@@ -49,6 +58,20 @@ describe('parseSysctlProbe', () => {
         'kernel.yama.ptrace_scope': { known: false, writable: false },
         'net.ipv4.route.flush': { known: true, writable: false },
       },
+    });
+  });
+
+  it('reads a missing drop-in in a missing folder, and a digest without the text (no --diff)', () => {
+    assert.deepEqual(parseSysctlProbe('parent_missing=1\nkey\tvm.swappiness\tw\t60\n', false), {
+      parentExists: false,
+      container: false,
+      keys: { 'vm.swappiness': rw('60') },
+    });
+    assert.deepEqual(parseSysctlProbe(`sha256=${'a'.repeat(64)}\n`, false), {
+      sha256: 'a'.repeat(64),
+      parentExists: true,
+      container: false,
+      keys: {},
     });
   });
 });
@@ -61,16 +84,31 @@ describe('planSysctl', () => {
       'set net.ipv4.tcp_syncookies 0 → 1',
       'set kernel.kptr_restrict 0 → 2',
     ]);
+    assert.deepEqual(plan.actions, [
+      {
+        kind: 'custom',
+        name: 'set-live',
+        settings: [
+          ['net.ipv4.tcp_syncookies', '1'],
+          ['kernel.kptr_restrict', '2'],
+        ],
+      },
+      upload(persisted),
+    ]);
     assert.match(plan.diff ?? '', /\+net\.ipv4\.tcp_syncookies = 1\n\+kernel\.kptr_restrict = 2\n$/);
   });
 
   it('in a container, sets only network keys and says which were persisted but not applied, and why', () => {
-    const actions = sysctlActions(vm({ container: true }), want());
+    const actions = decideSysctl(vm({ container: true }), want());
     assert.deepEqual(actions.live, [['net.ipv4.tcp_syncookies', '1']]);
     assert.deepEqual(actions.lines, [
       `create ${file}`,
       'set net.ipv4.tcp_syncookies 0 → 1',
       "persisted for the next boot, not applied live: kernel.kptr_restrict = 2 (the machine's kernel, not this container's)",
+    ]);
+    assert.deepEqual(planSysctl(vm({ container: true }), want()).actions, [
+      { kind: 'custom', name: 'set-live', settings: [['net.ipv4.tcp_syncookies', '1']] },
+      upload(persisted),
     ]);
   });
 
@@ -82,8 +120,12 @@ describe('planSysctl', () => {
         'net.ipv4.route.flush': { known: true, writable: true },
       },
     });
-    const actions = sysctlActions(current, want({ settings: [...settings, ['net.ipv4.route.flush', '1']] }));
+    const actions = decideSysctl(current, want({ settings: [...settings, ['net.ipv4.route.flush', '1']] }));
     assert.deepEqual(actions.live, []);
+    assert.deepEqual(
+      planSysctl(current, want({ settings: [...settings, ['net.ipv4.route.flush', '1']] })).actions,
+      [upload(sysctlFileContent([...settings, ['net.ipv4.route.flush', '1']]))],
+    );
     assert.deepEqual(actions.notLive, [
       'net.ipv4.tcp_syncookies = 1 (read-only /proc/sys here)',
       'kernel.kptr_restrict = 2 (unknown to the running kernel)',
@@ -93,19 +135,22 @@ describe('planSysctl', () => {
 
   it('plans nothing once the drop-in is right and the settable keys match, whatever the others say', () => {
     const current = vm({
-      content: persisted,
+      ...dropIn(persisted, false),
       container: true,
       keys: { 'net.ipv4.tcp_syncookies': rw('1'), 'kernel.kptr_restrict': rw('0') },
     });
-    assert.deepEqual(planSysctl(current, want()), { changes: [] });
+    assert.deepEqual(planSysctl(current, want()), { actions: [], changes: [] });
   });
 
   it('repairs a live value that drifted while the drop-in stayed right', () => {
     const current = vm({
-      content: persisted,
+      ...dropIn(persisted),
       keys: { 'net.ipv4.tcp_syncookies': rw('0'), 'kernel.kptr_restrict': rw('2') },
     });
-    assert.deepEqual(planSysctl(current, want()), { changes: ['set net.ipv4.tcp_syncookies 0 → 1'] });
+    assert.deepEqual(planSysctl(current, want()), {
+      actions: [{ kind: 'custom', name: 'set-live', settings: [['net.ipv4.tcp_syncookies', '1']] }],
+      changes: ['set net.ipv4.tcp_syncookies 0 → 1'],
+    });
   });
 
   it('with apply false, only persists, naming the keys that differ live', () => {
@@ -114,18 +159,32 @@ describe('planSysctl', () => {
       `create ${file}`,
       'persisted for the next boot, not applied live: net.ipv4.tcp_syncookies = 1 (apply: false), kernel.kptr_restrict = 2 (apply: false)',
     ]);
+    assert.deepEqual(plan.actions, [upload(persisted)]);
   });
 
   it('rewrites a drop-in with other content, and waits when its directory is missing', () => {
     const plan = planSysctl(
       vm({
-        content: '# old\n',
+        ...dropIn('# old\n'),
         keys: { 'net.ipv4.tcp_syncookies': rw('1'), 'kernel.kptr_restrict': rw('2') },
       }),
       want(),
     );
     assert.deepEqual(plan.changes, ['content']);
     assert.match(plan.diff ?? '', /^-# old$/m);
+    assert.deepEqual(plan.actions, [upload(persisted)]);
+    const withoutDiff = planSysctl(
+      vm({
+        ...dropIn('# old\n', false),
+        keys: { 'net.ipv4.tcp_syncookies': rw('1'), 'kernel.kptr_restrict': rw('2') },
+      }),
+      want(),
+    );
+    assert.deepEqual(
+      withoutDiff,
+      { actions: [upload(persisted)], changes: ['content'] },
+      'without --diff only the digest came: no diff',
+    );
     assert.equal(
       planSysctl(vm({ parentExists: false }), want()).needsEarlierChanges,
       'directory /etc/sysctl.d does not exist yet',

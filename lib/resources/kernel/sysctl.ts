@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { OptionsError, TaskError } from '../../errors.js';
 import { parseKeyValues } from '../../facts/key-values.js';
 import { sh } from '../../transport/shell.js';
 import { absolutePath } from '../files/absolute-path.js';
 import { contentDiff } from '../files/content-diff.js';
-import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { custom, upload, type Action, type CustomAction } from '../actions.js';
+import type { Plan, Resource, ResourceContext } from '../resource.js';
+import { checkExit, runChecked } from '../commands/run-checked.js';
 
 export interface SysctlOptions {
   /** Kernel settings, `{ 'net.ipv4.tcp_syncookies': 1 }`; a value with several fields is one string: '32768 60999'. */
@@ -27,7 +29,9 @@ export interface SysctlKeyState {
 }
 
 export interface SysctlState {
-  /** The current drop-in, as text; undefined when it does not exist. */
+  /** sha256 (hex) of the current drop-in; undefined when it does not exist. */
+  sha256?: string;
+  /** The current drop-in, as text: read only with --diff, for the diff. */
   content?: string;
   parentExists: boolean;
   keys: Record<string, SysctlKeyState>;
@@ -42,8 +46,8 @@ export interface SysctlDesired {
   apply: boolean;
 }
 
-/** What apply does; the plan's lines come from the same decision. */
-export interface SysctlActions {
+/** What to do, decided once from the probed state: the plan's lines and actions. */
+export interface SysctlDecision {
   /** The new drop-in, when it differs. */
   content?: string;
   /** Keys to set in the running kernel. */
@@ -97,68 +101,59 @@ export function sysctl(options: SysctlOptions): Resource<SysctlState> {
   return {
     kind: 'sysctl',
     id: file,
-    async probe(ctx) {
-      const result = await runChecked(ctx.transport, sysctlProbeScript(desired), `probing ${file}`, {
-        code: 'PROBE_FAILED',
-      });
-      return parseSysctlProbe(result.stdout, containers.has(ctx.facts.virtualization));
-    },
+    probe: (ctx) => ({
+      script: sysctlProbeScript(desired, ctx.diff),
+      parse: (result) => {
+        const { stdout } = checkExit(ctx.transport.hostName, result, `probing ${file}`, {
+          code: 'PROBE_FAILED',
+        });
+        return parseSysctlProbe(stdout, containers.has(ctx.facts.virtualization));
+      },
+    }),
     plan: (current) => planSysctl(current, desired),
-    async apply(ctx, current) {
-      const actions = sysctlActions(current, desired);
-      // The running kernel first: a value it refuses fails the task before the drop-in makes it permanent.
-      if (actions.live.length > 0) {
-        const result = await runChecked(
-          ctx.transport,
-          liveScript(actions.live),
-          'setting kernel parameters',
-          {
-            code: 'SYSCTL_FAILED',
-            hint: ctx.facts.isRoot ? undefined : 'sysctl needs root: connect as root or set become.',
-          },
-        );
-        const readBack = parseKeyLines(result.stdout);
-        const wrong = actions.live.filter(([key, value]) => readBack[key]?.value !== value);
-        if (wrong.length > 0) {
-          const details = wrong.map(
-            ([key, value]) => `${key} = ${readBack[key]?.value ?? '?'} (wanted ${value})`,
-          );
-          throw new TaskError(
-            'SYSCTL_NOT_APPLIED',
-            `${ctx.transport.hostName}: the kernel did not keep ${details.join(', ')}; ${file} was not written.`,
-          );
-        }
-      }
-      if (actions.content !== undefined) await ctx.transport.upload(file, actions.content, { mode: '0644' });
+    async execute(ctx, action) {
+      await setLive(ctx, action as SetLive, file);
     },
   };
 }
 
+/** Keys written to the running kernel with `sysctl -w`, then read back. */
+interface SetLive extends CustomAction {
+  name: 'set-live';
+  settings: [string, string][];
+}
+
 /** The plan of a sysctl drop-in: pure, from the probed state and the wanted settings. */
 export function planSysctl(current: SysctlState, desired: SysctlDesired): Plan {
-  const actions = sysctlActions(current, desired);
+  const decision = decideSysctl(current, desired);
+  const actions: Action[] = [];
+  // The running kernel first: a value it refuses fails the task before the drop-in makes it permanent.
+  if (decision.live.length > 0) actions.push(custom('set-live', { settings: decision.live }));
+  if (decision.content !== undefined) actions.push(upload(desired.file, decision.content, { mode: '0644' }));
+  // Without --diff the probe sends only a digest of an existing drop-in: no diff then.
   const diff =
-    actions.content !== undefined
-      ? contentDiff(desired.file, current.content ?? '', actions.content)
+    decision.content !== undefined && (current.sha256 === undefined || current.content !== undefined)
+      ? contentDiff(desired.file, current.content ?? '', decision.content)
       : undefined;
   const blocker =
-    actions.content !== undefined && !current.parentExists
+    decision.content !== undefined && !current.parentExists
       ? `directory ${dirname(desired.file)} does not exist yet`
       : undefined;
   return {
-    changes: actions.lines,
+    actions,
+    changes: decision.lines,
     ...(diff ? { diff } : {}),
     ...(blocker ? { needsEarlierChanges: blocker } : {}),
   };
 }
 
 /** Decides the drop-in, the keys to set live, and the keys that cannot be. */
-export function sysctlActions(current: SysctlState, desired: SysctlDesired): SysctlActions {
+export function decideSysctl(current: SysctlState, desired: SysctlDesired): SysctlDecision {
   const content = sysctlFileContent(desired.settings);
-  const actions: SysctlActions = { live: [], notLive: [], lines: [] };
-  if (current.content !== content) {
-    actions.content = content;
-    actions.lines.push(current.content === undefined ? `create ${desired.file}` : 'content');
+  const decision: SysctlDecision = { live: [], notLive: [], lines: [] };
+  if (current.sha256 !== createHash('sha256').update(content).digest('hex')) {
+    decision.content = content;
+    decision.lines.push(current.sha256 === undefined ? `create ${desired.file}` : 'content');
   }
   for (const [key, value] of desired.settings) {
     const live = current.keys[key] ?? { known: false, writable: false };
@@ -175,16 +170,16 @@ export function sysctlActions(current: SysctlState, desired: SysctlDesired): Sys
               ? 'cannot be read back'
               : undefined;
     if (reason === undefined) {
-      actions.live.push([key, value]);
-      actions.lines.push(`set ${key} ${live.value} → ${value}`);
+      decision.live.push([key, value]);
+      decision.lines.push(`set ${key} ${live.value} → ${value}`);
     } else {
-      actions.notLive.push(`${key} = ${value} (${reason})`);
+      decision.notLive.push(`${key} = ${value} (${reason})`);
     }
   }
   // Reported with the change of the drop-in that persists them; alone they are no change this run can make.
-  if (actions.content !== undefined && actions.notLive.length > 0)
-    actions.lines.push(`persisted for the next boot, not applied live: ${actions.notLive.join(', ')}`);
-  return actions;
+  if (decision.content !== undefined && decision.notLive.length > 0)
+    decision.lines.push(`persisted for the next boot, not applied live: ${decision.notLive.join(', ')}`);
+  return decision;
 }
 
 /** The drop-in's text: one `key = value` line per setting, in the order given. */
@@ -193,11 +188,13 @@ export function sysctlFileContent(settings: [string, string][]): string {
   return `# Managed by Bosun: applied at boot by systemd-sysctl (see sysctl.d(5)). Local changes are overwritten.\n${lines.join('\n')}\n`;
 }
 
-/** Reads the probe: the drop-in's content and one tab-separated line per key. */
+/** Reads the probe: the drop-in's digest (and content) and one tab-separated line per key. */
 export function parseSysctlProbe(stdout: string, container: boolean): SysctlState {
   const values = parseKeyValues(stdout);
+  const sha256 = values.get('sha256');
   const content = values.get('content');
   return {
+    ...(sha256 !== undefined ? { sha256 } : {}),
     ...(content !== undefined ? { content: Buffer.from(content, 'base64').toString('utf8') } : {}),
     parentExists: !values.has('parent_missing'),
     keys: parseKeyLines(stdout),
@@ -245,14 +242,34 @@ function sysctlDesired(options: SysctlOptions): SysctlDesired {
   return { file, settings, apply: options.apply ?? true };
 }
 
-function sysctlProbeScript(desired: SysctlDesired): string {
+function sysctlProbeScript(desired: SysctlDesired, withContent: boolean): string {
   return [
     String(sh`f=${desired.file}`),
     '[ -d "$(dirname -- "$f")" ] || echo parent_missing=1',
-    'if [ -f "$f" ]; then printf \'content=\'; base64 -w0 < "$f"; echo; fi',
+    'if [ -f "$f" ]; then',
+    '  sum=$(sha256sum < "$f") && echo "sha256=${sum%% *}"',
+    ...(withContent ? ['  printf \'content=\'; base64 -w0 < "$f"; echo'] : []),
+    'fi',
     readKeysScript(desired.settings.map(([key]) => key)),
     'exit 0',
   ].join('\n');
+}
+
+/** Sets the keys in the running kernel and fails unless each reads back as written. */
+async function setLive(ctx: ResourceContext, { settings }: SetLive, file: string): Promise<void> {
+  const result = await runChecked(ctx.transport, liveScript(settings), 'setting kernel parameters', {
+    code: 'SYSCTL_FAILED',
+    hint: ctx.facts.isRoot ? undefined : 'sysctl needs root: connect as root or set become.',
+  });
+  const readBack = parseKeyLines(result.stdout);
+  const wrong = settings.filter(([key, value]) => readBack[key]?.value !== value);
+  if (wrong.length > 0) {
+    const details = wrong.map(([key, value]) => `${key} = ${readBack[key]?.value ?? '?'} (wanted ${value})`);
+    throw new TaskError(
+      'SYSCTL_NOT_APPLIED',
+      `${ctx.transport.hostName}: the kernel did not keep ${details.join(', ')}; ${file} was not written.`,
+    );
+  }
 }
 
 /** Sets each key, then prints them as the probe does, so the read-back is parsed the same way. */

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { ResourceContext } from '../resource.js';
 import { readSigningKey } from './apt-repository-key.js';
 import {
   aptRepository,
-  aptRepositoryActions,
+  decideAptRepository,
   aptRepositoryDesired,
   aptUpdateProblems,
   parseAptRepositoryProbe,
@@ -38,15 +39,31 @@ const dockerSources = [
   'Signed-By: /etc/apt/keyrings/docker.gpg',
   '',
 ].join('\n');
-const fresh: AptRepositoryState = { keyringDirExists: false };
+const fresh: AptRepositoryState = { keyringDirExists: false, asRoot: true };
 const installed = (overrides: Partial<AptRepositoryState> = {}): AptRepositoryState => ({
   keyringDirExists: true,
+  asRoot: true,
   sources: { content: dockerSources, mode: '0644' },
   key: { content: rsaKey.binary, mode: '0644' },
   ...overrides,
 });
 const plan = (options: Partial<AptRepositoryOptions>, state: AptRepositoryState) =>
   aptRepository({ ...docker, ...options }).plan(state);
+const sourcesPath = '/etc/apt/sources.list.d/docker.sources';
+const keyPath = '/etc/apt/keyrings/docker.gpg';
+const change = (command: string, extra: object = {}) => ({
+  kind: 'run',
+  command,
+  what: 'changing apt repository docker',
+  code: 'APT_REPOSITORY_FAILED',
+  ...extra,
+});
+const write = (path: string, content: string | Buffer) => ({
+  kind: 'upload',
+  path,
+  content,
+  options: { mode: '0644' },
+});
 const code = (expected: string, message: RegExp) => (error: Error & { code?: string }) =>
   error.code === expected && message.test(error.message);
 
@@ -88,7 +105,7 @@ describe('renderSources', () => {
 
 describe('planAptRepository', () => {
   it('on a fresh host: creates the keyring folder, the key and the sources file, then refreshes the lists', () => {
-    const actions = aptRepositoryActions(fresh, aptRepositoryDesired(docker));
+    const actions = decideAptRepository(fresh, aptRepositoryDesired(docker));
     assert.deepEqual(actions.lines, [
       `create key /etc/apt/keyrings/docker.gpg (${rsaPrint})`,
       'create /etc/apt/sources.list.d/docker.sources',
@@ -98,6 +115,12 @@ describe('planAptRepository', () => {
     assert.deepEqual(actions.writeKey, rsaKey.binary, 'the dearmored key is what gets written');
     assert.equal(actions.writeSources, true);
     assert.equal(actions.refresh, true);
+    assert.deepEqual(plan({}, fresh).actions, [
+      change('mkdir -p -m 0755 /etc/apt/keyrings'),
+      write(keyPath, rsaKey.binary),
+      write(sourcesPath, dockerSources),
+      { kind: 'custom', name: 'refresh-apt-lists', restore: [{ path: sourcesPath }, { path: keyPath }] },
+    ]);
     assert.equal(
       actions.diff,
       [
@@ -114,7 +137,7 @@ describe('planAptRepository', () => {
   });
 
   it('changes nothing when both files are as wanted', () => {
-    assert.deepEqual(plan({}, installed()), { changes: [] });
+    assert.deepEqual(plan({}, installed()), { actions: [], changes: [] });
   });
 
   it('fixes modes without rewriting and without refreshing the lists', () => {
@@ -123,6 +146,7 @@ describe('planAptRepository', () => {
       key: { content: rsaKey.binary, mode: '0640' },
     });
     assert.deepEqual(plan({}, state), {
+      actions: [change(`chmod 0644 ${keyPath} ${sourcesPath}`)],
       changes: [
         'mode 0640 → 0644 of /etc/apt/keyrings/docker.gpg',
         'mode 0600 → 0644 of /etc/apt/sources.list.d/docker.sources',
@@ -131,13 +155,26 @@ describe('planAptRepository', () => {
   });
 
   it('replaces another key, naming both fingerprints, and shows the diff of a changed suite', () => {
-    const result = plan({ suites: 'trixie' }, installed({ key: { content: otherKey.binary, mode: '0644' } }));
+    const before = installed({ key: { content: otherKey.binary, mode: '0644' } });
+    const result = plan({ suites: 'trixie' }, before);
     assert.deepEqual(result.changes, [
       `replace key /etc/apt/keyrings/docker.gpg (${otherPrint} → ${rsaPrint})`,
       'content of /etc/apt/sources.list.d/docker.sources',
       'refresh the apt lists',
     ]);
     assert.match(result.diff ?? '', /^-Suites: bookworm\n\+Suites: trixie$/m);
+    assert.deepEqual(result.actions, [
+      write(keyPath, rsaKey.binary),
+      write(sourcesPath, dockerSources.replace('bookworm', 'trixie')),
+      {
+        kind: 'custom',
+        name: 'refresh-apt-lists',
+        restore: [
+          { path: sourcesPath, before: before.sources },
+          { path: keyPath, before: before.key },
+        ],
+      },
+    ]);
   });
 
   it('replaces a key file that holds no key (an HTML page saved by a failed download)', () => {
@@ -153,6 +190,13 @@ describe('planAptRepository', () => {
       `create key /etc/apt/keyrings/docker.gpg (${rsaPrint})`,
       'create /etc/apt/sources.list.d/docker.sources',
     ]);
+    assert.deepEqual(plan({ updateCache: false }, { ...fresh, asRoot: false }).actions, [
+      change('mkdir -p -m 0755 /etc/apt/keyrings', {
+        hint: 'apt repositories need root: connect as root or set become.',
+      }),
+      write(keyPath, rsaKey.binary),
+      write(sourcesPath, dockerSources),
+    ]);
   });
 
   it('refuses a key that does not match the pinned fingerprint', () => {
@@ -163,12 +207,21 @@ describe('planAptRepository', () => {
   });
 
   it('removes both files with state absent, and nothing when they are gone', () => {
-    assert.deepEqual(plan({ state: 'absent', key: undefined }, installed()).changes, [
+    const removal = plan({ state: 'absent', key: undefined }, installed());
+    assert.deepEqual(removal.changes, [
       'remove /etc/apt/sources.list.d/docker.sources',
       'remove /etc/apt/keyrings/docker.gpg',
       'refresh the apt lists',
     ]);
-    assert.deepEqual(plan({ state: 'absent' }, { keyringDirExists: true }), { changes: [] });
+    assert.deepEqual(
+      removal.actions,
+      [change(`rm -f -- ${sourcesPath} ${keyPath}`), { kind: 'custom', name: 'refresh-apt-lists' }],
+      'nothing to restore after a removal',
+    );
+    assert.deepEqual(plan({ state: 'absent' }, { keyringDirExists: true, asRoot: true }), {
+      actions: [],
+      changes: [],
+    });
   });
 });
 
@@ -179,7 +232,10 @@ describe('planAptRepository with keyUrl', () => {
   };
 
   it('compares the key the host downloaded with the key file', () => {
-    assert.deepEqual(plan(byUrl, installed({ fetched: { content: Buffer.from(rsa) } })), { changes: [] });
+    assert.deepEqual(plan(byUrl, installed({ fetched: { content: Buffer.from(rsa) } })), {
+      actions: [],
+      changes: [],
+    });
     assert.deepEqual(
       plan(byUrl, installed({ fetched: { content: Buffer.from(fixture('ed25519-key.asc')) } })).changes,
       [`replace key /etc/apt/keyrings/docker.gpg (${rsaPrint} → ${otherPrint})`, 'refresh the apt lists'],
@@ -202,7 +258,7 @@ describe('planAptRepository with keyUrl', () => {
 
   it('keeps a key file that matches the pin when the download fails (a re-run offline)', () => {
     const state = installed({ fetched: { error: 'curl exit 28' } });
-    assert.deepEqual(plan({ ...byUrl, keyFingerprint: rsaPrint }, state), { changes: [] });
+    assert.deepEqual(plan({ ...byUrl, keyFingerprint: rsaPrint }, state), { actions: [], changes: [] });
     assert.throws(
       () => plan({ ...byUrl, keyFingerprint: otherPrint }, state),
       code('KEY_FETCH_FAILED', /curl exit 28/),
@@ -210,9 +266,20 @@ describe('planAptRepository with keyUrl', () => {
   });
 
   it('waits for an earlier task when neither curl nor wget is installed yet', () => {
+    const waiting = plan(byUrl, { ...fresh, fetched: { toolMissing: true } });
     assert.deepEqual(
-      plan(byUrl, { ...fresh, fetched: { toolMissing: true } }).needsEarlierChanges,
+      waiting.needsEarlierChanges,
       'neither curl nor wget is installed yet to download the key',
+    );
+    assert.deepEqual(
+      waiting.actions?.[0],
+      {
+        kind: 'custom',
+        name: 'download-key',
+        url: 'https://download.docker.com/linux/debian/gpg',
+        reason: 'neither curl nor wget is installed yet to download the key',
+      },
+      'a real run that still finds no tool fails before changing anything',
     );
   });
 });
@@ -300,5 +367,27 @@ describe('parseAptRepositoryProbe', () => {
       key: undefined,
       fetched: { error: 'curl: (6) Could not resolve host: download.docker.com; curl exit 6' },
     });
+  });
+});
+
+describe('aptRepository probe', () => {
+  const ctx = { transport: { hostName: 'vps1' }, facts: { isRoot: false } } as ResourceContext;
+  const probe = aptRepository(docker).probe(ctx);
+  assert.ok('script' in probe);
+
+  it('adds whether the tasks run as root to what the script printed', () => {
+    assert.deepEqual(probe.parse({ code: 0, stdout: 'keyring_dir_missing=1\n', stderr: '' }), {
+      keyringDirExists: false,
+      sources: undefined,
+      key: undefined,
+      asRoot: false,
+    });
+  });
+
+  it('fails as the old probe did when its script fails', () => {
+    assert.throws(
+      () => probe.parse({ code: 126, stdout: '', stderr: 'sh: 1: base64: Permission denied\n' }),
+      code('PROBE_FAILED', /^vps1: probing apt repository docker failed \(exit 126\):\nsh: 1: base64/),
+    );
   });
 });

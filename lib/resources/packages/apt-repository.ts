@@ -1,7 +1,6 @@
 import { OptionsError, TaskError } from '../../errors.js';
 import { parseKeyValues } from '../../facts/key-values.js';
 import { sh, raw, type ShellCommand } from '../../transport/shell.js';
-import type { Transport } from '../../transport/transport.js';
 import {
   formatFingerprint,
   normalizeFingerprint,
@@ -9,8 +8,9 @@ import {
   type SigningKey,
 } from './apt-repository-key.js';
 import { contentDiff } from '../files/content-diff.js';
-import type { Plan, Resource } from '../resource.js';
-import { lastLines, runChecked } from '../commands/run-checked.js';
+import { custom, run, upload, type Action, type CustomAction } from '../actions.js';
+import type { Plan, Resource, ResourceContext } from '../resource.js';
+import { checkExit, lastLines, rootHint, runChecked } from '../commands/run-checked.js';
 
 export interface AptRepositoryOptions {
   /**
@@ -49,13 +49,19 @@ export interface ProbedFile<Content = Buffer> {
   mode: string;
 }
 
-/** What the probe read: both files, and the key the host fetched from `keyUrl`. */
+/**
+ * What the probe read: both files, and the key the host fetched from `keyUrl`. Whole files, not digests:
+ * the key's fingerprint is named in the plan, and both are what goes back if apt rejects the repository
+ * (a few kilobytes).
+ */
 export interface AptRepositoryState {
   sources?: ProbedFile<string>;
   key?: ProbedFile;
   keyringDirExists: boolean;
   /** Only with `keyUrl`. */
   fetched?: { content: Buffer } | { error: string } | { toolMissing: true };
+  /** The tasks run as root: otherwise a failure says that apt repositories need it. */
+  asRoot: boolean;
 }
 
 export interface AptRepositoryDesired {
@@ -72,8 +78,8 @@ export interface AptRepositoryDesired {
   updateCache: boolean;
 }
 
-/** What apply does, decided from the probed state; the plan's lines come from the same decision. */
-export interface AptRepositoryActions {
+/** What to do, decided once from the probed state: the plan's lines and actions. */
+export interface AptRepositoryDecision {
   lines: string[];
   diff?: string;
   createKeyringDir: boolean;
@@ -127,64 +133,78 @@ export function aptRepository(options: AptRepositoryOptions): Resource<AptReposi
   return {
     kind: 'apt-repository',
     id: desired.name,
-    async probe(ctx) {
-      const result = await runChecked(ctx.transport, probeScript(desired), `probing ${where}`, {
-        code: 'PROBE_FAILED',
-      });
-      return parseAptRepositoryProbe(result.stdout, result.stderr);
-    },
+    probe: (ctx) => ({
+      script: probeScript(desired),
+      parse: (result) => {
+        const { stdout, stderr } = checkExit(ctx.transport.hostName, result, `probing ${where}`, {
+          code: 'PROBE_FAILED',
+        });
+        return { ...parseAptRepositoryProbe(stdout, stderr), asRoot: ctx.facts.isRoot };
+      },
+    }),
     plan: (current) => planAptRepository(current, desired),
-    async apply(ctx, current) {
-      const actions = aptRepositoryActions(current, desired);
-      if (actions.blocker) {
+    async execute(ctx, action) {
+      const step = action as AptRepositoryStep;
+      if (step.name === 'refresh-apt-lists') await refreshLists(ctx, step, desired);
+      else
         throw new TaskError(
           'KEY_FETCH_FAILED',
-          `${ctx.transport.hostName}: ${where}: ${actions.blocker}; install curl (and ca-certificates) in an earlier task.`,
+          `${ctx.transport.hostName}: ${where}: ${step.reason}; install curl (and ca-certificates) in an earlier task.`,
         );
-      }
-      const hint = ctx.facts.isRoot
-        ? undefined
-        : 'apt repositories need root: connect as root or set become.';
-      const prepare: ShellCommand[] = [];
-      if (actions.createKeyringDir) prepare.push(sh`mkdir -p -m 0755 ${keyringDir}`);
-      if (actions.chmod.length > 0) prepare.push(sh`chmod ${fileMode} ${actions.chmod}`);
-      if (actions.remove.length > 0) prepare.push(sh`rm -f -- ${actions.remove}`);
-      if (prepare.length > 0)
-        await runChecked(ctx.transport, prepare.map(String).join(' && '), `changing ${where}`, {
-          code: 'APT_REPOSITORY_FAILED',
-          hint,
-        });
-      if (actions.writeKey) await ctx.transport.upload(desired.keyPath, actions.writeKey, { mode: fileMode });
-      if (actions.writeSources)
-        await ctx.transport.upload(desired.sourcesPath, desired.sources, { mode: fileMode });
-      if (!actions.refresh) return;
-
-      const update = await ctx.transport.exec('LC_ALL=C apt-get -q -o DPkg::Lock::Timeout=120 update 2>&1');
-      const problems = aptUpdateProblems(update.stdout, desired.uris);
-      if (problems.length > 0 && desired.state === 'present') {
-        await restore(ctx.transport, desired, current);
-        throw new TaskError(
-          'APT_REPOSITORY_FAILED',
-          `${ctx.transport.hostName}: apt-get update failed for ${where}; its previous files were restored:\n${problems.join('\n')}`,
-        );
-      }
-      if (update.code !== 0) {
-        throw new TaskError(
-          'APT_UPDATE_FAILED',
-          `${ctx.transport.hostName}: apt-get update failed (exit ${update.code}) after changing ${where}:\n${lastLines(update.stdout, 20)}`,
-        );
-      }
     },
   };
 }
 
+/** A file as it was before the change: its content and mode, or absent (to remove). */
+interface PreviousFile {
+  path: string;
+  before?: ProbedFile<string | Buffer>;
+}
+
+/**
+ * The resource's own actions: `apt-get update`, which puts `restore` back when apt rejects the repository;
+ * and the download of a key the host has no tool for, which fails the task (its plan waited for an earlier
+ * task to install curl, and none did).
+ */
+type AptRepositoryStep =
+  | (CustomAction & { name: 'refresh-apt-lists'; restore?: PreviousFile[] })
+  | (CustomAction & { name: 'download-key'; url: string; reason: string });
+
 /** The plan of an apt repository: pure, from the probed files and the wanted ones. */
 export function planAptRepository(current: AptRepositoryState, desired: AptRepositoryDesired): Plan {
-  const actions = aptRepositoryActions(current, desired);
+  const decision = decideAptRepository(current, desired);
+  const actions: Action[] = [];
+  if (decision.blocker)
+    actions.push(custom('download-key', { url: desired.keyUrl, reason: decision.blocker }));
+  const prepare: ShellCommand[] = [];
+  if (decision.createKeyringDir) prepare.push(sh`mkdir -p -m 0755 ${keyringDir}`);
+  if (decision.chmod.length > 0) prepare.push(sh`chmod ${fileMode} ${decision.chmod}`);
+  if (decision.remove.length > 0) prepare.push(sh`rm -f -- ${decision.remove}`);
+  if (prepare.length > 0)
+    actions.push(
+      run(
+        prepare.map(String).join(' && '),
+        `changing apt repository ${desired.name}`,
+        'APT_REPOSITORY_FAILED',
+        {
+          ...rootHint(current.asRoot, 'apt repositories need root'),
+        },
+      ),
+    );
+  if (decision.writeKey) actions.push(upload(desired.keyPath, decision.writeKey, { mode: fileMode }));
+  if (decision.writeSources) actions.push(upload(desired.sourcesPath, desired.sources, { mode: fileMode }));
+  if (decision.refresh) {
+    const restore: PreviousFile[] = [
+      { path: desired.sourcesPath, ...(current.sources ? { before: current.sources } : {}) },
+      { path: desired.keyPath, ...(current.key ? { before: current.key } : {}) },
+    ];
+    actions.push(custom('refresh-apt-lists', desired.state === 'present' ? { restore } : {}));
+  }
   return {
-    changes: actions.lines,
-    ...(actions.diff ? { diff: actions.diff } : {}),
-    ...(actions.blocker ? { needsEarlierChanges: actions.blocker } : {}),
+    actions,
+    changes: decision.lines,
+    ...(decision.diff ? { diff: decision.diff } : {}),
+    ...(decision.blocker ? { needsEarlierChanges: decision.blocker } : {}),
   };
 }
 
@@ -192,11 +212,11 @@ export function planAptRepository(current: AptRepositoryState, desired: AptRepos
  * Decides what to write, chmod, remove and refresh. Throws a TaskError when the wanted key is not a key,
  * does not match the pinned fingerprint, or cannot be fetched (unless the key file already matches the pin).
  */
-export function aptRepositoryActions(
+export function decideAptRepository(
   current: AptRepositoryState,
   desired: AptRepositoryDesired,
-): AptRepositoryActions {
-  const actions: AptRepositoryActions = {
+): AptRepositoryDecision {
+  const decision: AptRepositoryDecision = {
     lines: [],
     createKeyringDir: false,
     writeSources: false,
@@ -212,32 +232,33 @@ export function aptRepositoryActions(
       [keyPath, current.key],
     ] as const) {
       if (!present) continue;
-      actions.remove.push(path);
-      actions.lines.push(`remove ${path}`);
+      decision.remove.push(path);
+      decision.lines.push(`remove ${path}`);
     }
   } else {
-    planKey(current, desired, actions);
+    planKey(current, desired, decision);
     if (current.sources?.content !== desired.sources) {
-      actions.writeSources = true;
-      actions.lines.push(current.sources ? `content of ${sourcesPath}` : `create ${sourcesPath}`);
-      actions.diff = contentDiff(sourcesPath, current.sources?.content ?? '', desired.sources);
+      decision.writeSources = true;
+      decision.lines.push(current.sources ? `content of ${sourcesPath}` : `create ${sourcesPath}`);
+      decision.diff = contentDiff(sourcesPath, current.sources?.content ?? '', desired.sources);
     } else if (current.sources.mode !== fileMode) {
-      actions.chmod.push(sourcesPath);
-      actions.lines.push(`mode ${current.sources.mode} → ${fileMode} of ${sourcesPath}`);
+      decision.chmod.push(sourcesPath);
+      decision.lines.push(`mode ${current.sources.mode} → ${fileMode} of ${sourcesPath}`);
     }
   }
-  const contentChanged = actions.writeKey !== undefined || actions.writeSources || actions.remove.length > 0;
+  const contentChanged =
+    decision.writeKey !== undefined || decision.writeSources || decision.remove.length > 0;
   if (desired.updateCache && contentChanged) {
-    actions.refresh = true;
-    actions.lines.push('refresh the apt lists');
+    decision.refresh = true;
+    decision.lines.push('refresh the apt lists');
   }
-  return actions;
+  return decision;
 }
 
 function planKey(
   current: AptRepositoryState,
   desired: AptRepositoryDesired,
-  actions: AptRepositoryActions,
+  decision: AptRepositoryDecision,
 ): void {
   const { keyPath, keyFingerprint } = desired;
   const currentFingerprint = current.key ? fingerprintOf(current.key.content) : undefined;
@@ -249,9 +270,9 @@ function planKey(
     const fetched = current.fetched;
     if (!fetched || 'toolMissing' in fetched) {
       // An earlier task of the run (the role's prerequisites) may install curl.
-      actions.createKeyringDir = !current.keyringDirExists;
-      actions.lines.push(`${current.key ? 'replace' : 'create'} key ${keyPath} from ${desired.keyUrl}`);
-      actions.blocker = 'neither curl nor wget is installed yet to download the key';
+      decision.createKeyringDir = !current.keyringDirExists;
+      decision.lines.push(`${current.key ? 'replace' : 'create'} key ${keyPath} from ${desired.keyUrl}`);
+      decision.blocker = 'neither curl nor wget is installed yet to download the key';
       return;
     }
     if ('error' in fetched) {
@@ -273,19 +294,19 @@ function planKey(
   }
   if (current.key?.content.equals(wanted.binary)) {
     if (current.key.mode !== fileMode) {
-      actions.chmod.push(keyPath);
-      actions.lines.push(`mode ${current.key.mode} → ${fileMode} of ${keyPath}`);
+      decision.chmod.push(keyPath);
+      decision.lines.push(`mode ${current.key.mode} → ${fileMode} of ${keyPath}`);
     }
     return;
   }
-  actions.createKeyringDir = !current.keyringDirExists;
-  actions.writeKey = wanted.binary;
+  decision.createKeyringDir = !current.keyringDirExists;
+  decision.writeKey = wanted.binary;
   const shown = formatFingerprint(wanted.fingerprint);
-  if (!current.key) actions.lines.push(`create key ${keyPath} (${shown})`);
+  if (!current.key) decision.lines.push(`create key ${keyPath} (${shown})`);
   else if (currentFingerprint === wanted.fingerprint)
-    actions.lines.push(`content of key ${keyPath} (${shown})`);
+    decision.lines.push(`content of key ${keyPath} (${shown})`);
   else
-    actions.lines.push(
+    decision.lines.push(
       `replace key ${keyPath} (${currentFingerprint ? formatFingerprint(currentFingerprint) : 'not a key'} → ${shown})`,
     );
 }
@@ -327,7 +348,7 @@ export function aptUpdateProblems(output: string, uris: string[]): string[] {
 }
 
 /** Reads the probe's output (key=value lines on stdout; the download's errors on stderr). */
-export function parseAptRepositoryProbe(stdout: string, stderr: string): AptRepositoryState {
+export function parseAptRepositoryProbe(stdout: string, stderr: string): Omit<AptRepositoryState, 'asRoot'> {
   const values = parseKeyValues(stdout);
   const file = <T>(name: string, decode: (b64: string) => T): ProbedFile<T> | undefined => {
     const content = values.get(name);
@@ -335,7 +356,7 @@ export function parseAptRepositoryProbe(stdout: string, stderr: string): AptRepo
       ? undefined
       : { content: decode(content), mode: (values.get(`${name}_mode`) ?? '').padStart(4, '0') };
   };
-  const state: AptRepositoryState = {
+  const state: Omit<AptRepositoryState, 'asRoot'> = {
     sources: file('sources', (b64) => Buffer.from(b64, 'base64').toString('utf8')),
     key: file('key', (b64) => Buffer.from(b64, 'base64')),
     keyringDirExists: !values.has('keyring_dir_missing'),
@@ -386,22 +407,42 @@ function probeScript(desired: AptRepositoryDesired): string {
   return lines.join('\n');
 }
 
-/** Puts back the files the probe found (or removes the new ones), after apt rejected the repository. */
-async function restore(
-  transport: Transport,
+/**
+ * Refreshes the apt lists. When apt reports an error about this repository and `restore` is given, the
+ * previous files go back (or the new ones go) and the task fails with apt's lines.
+ */
+async function refreshLists(
+  ctx: ResourceContext,
+  { restore }: { restore?: PreviousFile[] },
   desired: AptRepositoryDesired,
-  current: AptRepositoryState,
 ): Promise<void> {
+  const where = `apt repository ${desired.name}`;
+  const update = await ctx.transport.exec('LC_ALL=C apt-get -q -o DPkg::Lock::Timeout=120 update 2>&1');
+  const problems = aptUpdateProblems(update.stdout, desired.uris);
+  if (problems.length > 0 && restore) {
+    await putBack(ctx, restore, desired.sourcesPath);
+    throw new TaskError(
+      'APT_REPOSITORY_FAILED',
+      `${ctx.transport.hostName}: apt-get update failed for ${where}; its previous files were restored:\n${problems.join('\n')}`,
+    );
+  }
+  if (update.code !== 0) {
+    throw new TaskError(
+      'APT_UPDATE_FAILED',
+      `${ctx.transport.hostName}: apt-get update failed (exit ${update.code}) after changing ${where}:\n${lastLines(update.stdout, 20)}`,
+    );
+  }
+}
+
+/** Puts back the files the probe found (or removes the new ones), after apt rejected the repository. */
+async function putBack(ctx: ResourceContext, files: PreviousFile[], sourcesPath: string): Promise<void> {
   const removals: string[] = [];
-  for (const [path, before] of [
-    [desired.sourcesPath, current.sources],
-    [desired.keyPath, current.key],
-  ] as const) {
-    if (before) await transport.upload(path, before.content, { mode: before.mode });
+  for (const { path, before } of files) {
+    if (before) await ctx.transport.upload(path, before.content, { mode: before.mode });
     else removals.push(path);
   }
   if (removals.length > 0)
-    await runChecked(transport, sh`rm -f -- ${removals}`, `restoring ${desired.sourcesPath}`, {
+    await runChecked(ctx.transport, sh`rm -f -- ${removals}`, `restoring ${sourcesPath}`, {
       code: 'APT_REPOSITORY_FAILED',
     });
 }

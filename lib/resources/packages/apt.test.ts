@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { apt, aptActions, parseAptProbe, planApt, type AptDesired, type AptState } from './apt.js';
+import type { RunAction } from '../actions.js';
+import { apt, decideApt, parseAptProbe, planApt, type AptDesired, type AptState } from './apt.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}.txt`, import.meta.url), 'utf8');
 const want = (overrides: Partial<AptDesired> = {}): AptDesired => ({
@@ -9,9 +10,24 @@ const want = (overrides: Partial<AptDesired> = {}): AptDesired => ({
   updateCache: true,
   cacheValidTime: 3600,
   purge: false,
+  installRecommends: true,
   ...overrides,
 });
-const fresh = (packages: AptState['packages']): AptState => ({ packages, listsAge: 60 });
+const fresh = (packages: AptState['packages']): AptState => ({ packages, listsAge: 60, asRoot: true });
+const flags =
+  '-y -q -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
+const refresh = [
+  'apt-get -q -o DPkg::Lock::Timeout=120 update',
+  'mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp',
+];
+/** The one script the plan runs: its steps after `set -e`, named after the plan's lines. */
+const aptRun = (lines: string[], steps: string[]): RunAction => ({
+  kind: 'run',
+  command: ['set -e', ...steps].join('\n'),
+  what: `apt (${lines.join(', ')})`,
+  code: 'APT_FAILED',
+  env: { DEBIAN_FRONTEND: 'noninteractive' },
+});
 
 describe('parseAptProbe', () => {
   it('reads dpkg status and candidates on a host whose apt lists were never downloaded', () => {
@@ -37,6 +53,31 @@ describe('parseAptProbe', () => {
     });
   });
 
+  it('reads a probe whose lists were refreshed a day ago and whose package is held back', () => {
+    const state = parseAptProbe(
+      [
+        'now=1795439128',
+        'stamp=1795352728',
+        'lists=1795352700',
+        'lists_populated=1',
+        'dpkg\tcurl\tinstalled\t7.88.1-10+deb12u5',
+        'curl:',
+        '  Installed: 7.88.1-10+deb12u5',
+        '  Candidate: 7.88.1-10+deb12u15',
+        '  Version table:',
+        '     7.88.1-10+deb12u15 500',
+        ' *** 7.88.1-10+deb12u5 100',
+      ].join('\n'),
+      ['curl'],
+    );
+    assert.deepEqual(state, {
+      packages: {
+        curl: { status: 'installed', version: '7.88.1-10+deb12u5', candidate: '7.88.1-10+deb12u15' },
+      },
+      listsAge: 86400,
+    });
+  });
+
   it('takes the newer of the update stamp and the lists folder, and keeps a removed package’s status', () => {
     const state = parseAptProbe(
       'now=10000\nstamp=9000\nlists=5000\nlists_populated=1\ndpkg\ttelnet\tconfig-files\t0.17+2.4-2\n',
@@ -49,55 +90,67 @@ describe('parseAptProbe', () => {
 describe('planApt', () => {
   it('installs a missing package that the lists know', () => {
     assert.deepEqual(planApt(fresh({ nginx: { candidate: '1.22.1-9' } }), want()), {
+      actions: [aptRun(['install nginx'], [`apt-get ${flags} install nginx`])],
       changes: ['install nginx'],
     });
   });
 
   it('predicts the install on a fresh host whose lists are empty, saying it is unverified', () => {
-    const current: AptState = { packages: { nginx: {} } };
+    const current: AptState = { packages: { nginx: {} }, asRoot: true };
+    const lines = ['install nginx (unverified: the apt lists are empty)'];
     assert.deepEqual(planApt(current, want()), {
-      changes: ['install nginx (unverified: the apt lists are empty)'],
+      actions: [aptRun(lines, [...refresh, `apt-get ${flags} install nginx`])],
+      changes: lines,
     });
-    assert.equal(aptActions(current, want()).refresh, true);
+    assert.equal(decideApt(current, want()).refresh, true);
   });
 
   it('refreshes stale lists only when something is to be installed', () => {
-    const stale = (packages: AptState['packages']): AptState => ({ packages, listsAge: 7 * 3600 });
-    const missing = aptActions(stale({ nginx: { candidate: '1.22.1-9' } }), want());
+    const stale = (packages: AptState['packages']): AptState => ({
+      packages,
+      listsAge: 7 * 3600,
+      asRoot: true,
+    });
+    const missing = decideApt(stale({ nginx: { candidate: '1.22.1-9' } }), want());
     assert.deepEqual(missing, { refresh: true, install: ['nginx'], remove: [], lines: ['install nginx'] });
-    const installed = aptActions(
+    const installed = decideApt(
       stale({ nginx: { status: 'installed', version: '1', candidate: '1' } }),
       want(),
     );
     assert.deepEqual(installed, { refresh: false, install: [], remove: [], lines: [] });
-    const noUpdate = aptActions(stale({ nginx: { candidate: '1' } }), want({ updateCache: false }));
+    const noUpdate = decideApt(stale({ nginx: { candidate: '1' } }), want({ updateCache: false }));
     assert.equal(noUpdate.refresh, false);
+    assert.deepEqual(planApt(stale({ nginx: { candidate: '1' } }), want({ updateCache: false })).actions, [
+      aptRun(['install nginx'], [`apt-get ${flags} install nginx`]),
+    ]);
   });
 
   it('does not refresh fresh lists', () => {
-    assert.equal(aptActions(fresh({ nginx: { candidate: '1' } }), want()).refresh, false);
+    assert.equal(decideApt(fresh({ nginx: { candidate: '1' } }), want()).refresh, false);
   });
 
   it('waits for an earlier task when fresh lists do not know the package, and refreshes before installing', () => {
     const current = fresh({ 'docker-ce': {} });
     const desired = want({ packages: [{ name: 'docker-ce' }] });
     assert.deepEqual(planApt(current, desired), {
+      actions: [aptRun(['install docker-ce'], [...refresh, `apt-get ${flags} install docker-ce`])],
       changes: ['install docker-ce'],
       needsEarlierChanges:
         'package docker-ce is not in the apt lists yet (an earlier task adds its repository?)',
     });
-    assert.equal(aptActions(current, desired).refresh, true);
+    assert.equal(decideApt(current, desired).refresh, true);
   });
 
   it('changes nothing when every package is installed', () => {
     const current = fresh({ nginx: { status: 'installed', version: '1.22.1-9', candidate: '1.22.1-9' } });
-    assert.deepEqual(planApt(current, want()), { changes: [] });
-    assert.deepEqual(planApt(current, want({ state: 'latest' })), { changes: [] });
+    assert.deepEqual(planApt(current, want()), { actions: [], changes: [] });
+    assert.deepEqual(planApt(current, want({ state: 'latest' })), { actions: [], changes: [] });
   });
 
   it('upgrades to the candidate with state latest', () => {
     const current = fresh({ curl: { status: 'installed', version: '7.1', candidate: '7.2' } });
     assert.deepEqual(planApt(current, want({ packages: [{ name: 'curl' }], state: 'latest' })), {
+      actions: [aptRun(['upgrade curl 7.1 → 7.2'], [`apt-get ${flags} install curl`])],
       changes: ['upgrade curl 7.1 → 7.2'],
     });
   });
@@ -106,8 +159,9 @@ describe('planApt', () => {
     const current: AptState = {
       packages: { curl: { status: 'installed', version: '7.2', candidate: '7.2' } },
       listsAge: 90000,
+      asRoot: true,
     };
-    const actions = aptActions(current, want({ packages: [{ name: 'curl' }], state: 'latest' }));
+    const actions = decideApt(current, want({ packages: [{ name: 'curl' }], state: 'latest' }));
     assert.deepEqual(actions, {
       refresh: true,
       install: ['curl'],
@@ -119,11 +173,15 @@ describe('planApt', () => {
   it('installs a pinned version that differs from the installed one', () => {
     const current = fresh({ nginx: { status: 'installed', version: '1.22.1-8', candidate: '1.22.1-9' } });
     assert.deepEqual(planApt(current, want({ packages: [{ name: 'nginx', version: '1.22.1-9' }] })), {
+      actions: [
+        aptRun(['install nginx=1.22.1-9 (now 1.22.1-8)'], [`apt-get ${flags} install nginx=1.22.1-9`]),
+      ],
       changes: ['install nginx=1.22.1-9 (now 1.22.1-8)'],
     });
     assert.deepEqual(
       planApt(current, want({ packages: [{ name: 'nginx', version: '1.22.1-8' }], state: 'latest' })),
       {
+        actions: [],
         changes: [],
       },
     );
@@ -136,14 +194,30 @@ describe('planApt', () => {
       rsh: {},
     });
     const packages = [{ name: 'telnet' }, { name: 'ftp' }, { name: 'rsh' }];
-    assert.deepEqual(planApt(current, want({ packages, state: 'absent' })), { changes: ['remove telnet'] });
-    const purge = aptActions(current, want({ packages, state: 'absent', purge: true }));
+    assert.deepEqual(planApt(current, want({ packages, state: 'absent' })), {
+      actions: [aptRun(['remove telnet'], [`apt-get ${flags} remove telnet`])],
+      changes: ['remove telnet'],
+    });
+    const purge = decideApt(current, want({ packages, state: 'absent', purge: true }));
     assert.deepEqual(purge, {
       refresh: false,
       install: [],
       remove: ['telnet', 'ftp'],
       lines: ['purge telnet', 'purge ftp'],
     });
+    assert.deepEqual(planApt(current, want({ packages, state: 'absent', purge: true })).actions, [
+      aptRun(['purge telnet', 'purge ftp'], [`apt-get ${flags} purge telnet ftp`]),
+    ]);
+  });
+
+  it('skips recommends when asked, and tells a user who is not root that apt needs root', () => {
+    const current = { ...fresh({ nginx: { candidate: '1' } }), asRoot: false };
+    assert.deepEqual(planApt(current, want({ installRecommends: false })).actions, [
+      {
+        ...aptRun(['install nginx'], [`apt-get ${flags} --no-install-recommends install nginx`]),
+        hint: 'apt needs root: connect as root or set become.',
+      },
+    ]);
   });
 });
 

@@ -1,7 +1,8 @@
 import { OptionsError, TaskError } from '../../errors.js';
 import { sh, raw, type ShellCommand } from '../../transport/shell.js';
+import { run } from '../actions.js';
 import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { checkExit, rootHint } from '../commands/run-checked.js';
 
 export interface AptOptions {
   /** Package names, optionally pinned as `name=version` (pyinfra's spelling; `name` is Ansible's). */
@@ -36,6 +37,8 @@ export interface AptState {
   packages: Record<string, AptPackageState>;
   /** Seconds since the apt lists were refreshed; undefined when they are empty. */
   listsAge?: number;
+  /** The tasks run as root: otherwise a failure says that apt needs it. */
+  asRoot: boolean;
 }
 
 export interface AptDesired {
@@ -44,10 +47,11 @@ export interface AptDesired {
   updateCache: boolean;
   cacheValidTime: number;
   purge: boolean;
+  installRecommends: boolean;
 }
 
-/** What apply does, derived from the probed state: the plan's lines come from the same decision. */
-export interface AptActions {
+/** What to do, decided once from the probed state: the plan's lines and its action come from it. */
+export interface AptDecision {
   refresh: boolean;
   install: string[];
   remove: string[];
@@ -60,7 +64,7 @@ const stampFile = '/var/lib/apt/periodic/update-success-stamp';
 
 /**
  * Debian packages (Ansible's `apt`, pyinfra's `apt.packages`). Probes dpkg's status, the candidate versions
- * and the age of the apt lists in one round trip. The lists are refreshed only in apply, only when something
+ * and the age of the apt lists in one round trip. The lists are refreshed only when something
  * is to be installed, and only when they are empty or older than `cacheValidTime` (or lack a wanted
  * package). apt runs non-interactively, keeps changed configuration files (`--force-confold`) and waits up
  * to two minutes for another apt to release its lock.
@@ -75,7 +79,7 @@ const stampFile = '/var/lib/apt/periodic/update-success-stamp';
  * an install that the lists could not confirm says so: `install nginx (unverified: the apt lists are empty)`.
  *
  * With state 'latest' and lists older than `cacheValidTime`, the plan cannot know whether a newer version
- * exists: it plans `upgrade curl if a newer version is available (...)`, refreshes in apply, and reports
+ * exists: it plans `upgrade curl if a newer version is available (...)`, refreshes before upgrading, and reports
  * a change even when none turned up.
  *
  * @example
@@ -86,67 +90,66 @@ const stampFile = '/var/lib/apt/periodic/update-success-stamp';
 export function apt(options: AptOptions): Resource<AptState> {
   const desired = aptDesired(options);
   const names = desired.packages.map((p) => p.name);
-  const flags = raw(
-    [
-      '-y -q -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold',
-      options.installRecommends === false ? ' --no-install-recommends' : '',
-    ].join(''),
-  );
 
   return {
     kind: 'apt',
     id: desired.packages.map((p) => (p.version ? `${p.name}=${p.version}` : p.name)).join(' '),
-    async probe(ctx) {
+    probe(ctx) {
       if (!ctx.facts.tools.apt) {
         throw new TaskError(
           'APT_UNAVAILABLE',
           `${ctx.transport.hostName}: apt-get is not installed (${ctx.facts.os.prettyName || 'unknown OS'}); the apt resource needs a Debian-family host.`,
         );
       }
-      const result = await runChecked(
-        ctx.transport,
-        aptProbeScript(names, desired.state),
-        'probing apt packages',
-        {
-          code: 'PROBE_FAILED',
+      return {
+        script: aptProbeScript(names, desired.state),
+        parse: (result) => {
+          const { stdout } = checkExit(ctx.transport.hostName, result, 'probing apt packages', {
+            code: 'PROBE_FAILED',
+          });
+          return { ...parseAptProbe(stdout, names), asRoot: ctx.facts.isRoot };
         },
-      );
-      return parseAptProbe(result.stdout, names);
+      };
     },
     plan: (current) => planApt(current, desired),
-    async apply(ctx, current) {
-      const actions = aptActions(current, desired);
-      const steps: ShellCommand[] = [raw('set -e')];
-      if (actions.refresh) {
-        steps.push(raw('apt-get -q -o DPkg::Lock::Timeout=120 update'));
-        steps.push(sh`mkdir -p /var/lib/apt/periodic && touch ${stampFile}`);
-      }
-      if (actions.install.length > 0) steps.push(sh`apt-get ${flags} install ${actions.install}`);
-      if (actions.remove.length > 0)
-        steps.push(sh`apt-get ${flags} ${raw(desired.purge ? 'purge' : 'remove')} ${actions.remove}`);
-      await runChecked(ctx.transport, steps.map(String).join('\n'), `apt (${actions.lines.join(', ')})`, {
-        code: 'APT_FAILED',
-        env: { DEBIAN_FRONTEND: 'noninteractive' },
-        hint: ctx.facts.isRoot ? undefined : 'apt needs root: connect as root or set become.',
-      });
-    },
   };
 }
 
-/** The plan of the apt resource: pure, from the probed state and the wanted packages. */
+/** The plan of the apt resource: pure, from the probed state and the wanted packages; one script runs it all. */
 export function planApt(current: AptState, desired: AptDesired): Plan {
-  const actions = aptActions(current, desired);
-  return { changes: actions.lines, ...(actions.blocker ? { needsEarlierChanges: actions.blocker } : {}) };
+  const decision = decideApt(current, desired);
+  if (decision.lines.length === 0) return { actions: [], changes: [] };
+  const flags = raw(
+    '-y -q -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold' +
+      (desired.installRecommends ? '' : ' --no-install-recommends'),
+  );
+  const steps: ShellCommand[] = [raw('set -e')];
+  if (decision.refresh) {
+    steps.push(raw('apt-get -q -o DPkg::Lock::Timeout=120 update'));
+    steps.push(sh`mkdir -p /var/lib/apt/periodic && touch ${stampFile}`);
+  }
+  if (decision.install.length > 0) steps.push(sh`apt-get ${flags} install ${decision.install}`);
+  if (decision.remove.length > 0)
+    steps.push(sh`apt-get ${flags} ${raw(desired.purge ? 'purge' : 'remove')} ${decision.remove}`);
+  const action = run(steps.map(String).join('\n'), `apt (${decision.lines.join(', ')})`, 'APT_FAILED', {
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+    ...rootHint(current.asRoot, 'apt needs root'),
+  });
+  return {
+    actions: [action],
+    changes: decision.lines,
+    ...(decision.blocker ? { needsEarlierChanges: decision.blocker } : {}),
+  };
 }
 
 /** Decides what to install, upgrade and remove, and whether the lists must be refreshed first. */
-export function aptActions(current: AptState, desired: AptDesired): AptActions {
+export function decideApt(current: AptState, desired: AptDesired): AptDecision {
   const stale = current.listsAge === undefined || current.listsAge > desired.cacheValidTime;
   const staleness =
     current.listsAge === undefined
       ? 'the apt lists are empty'
       : `the apt lists are ${formatAge(current.listsAge)} old`;
-  const actions: AptActions = { refresh: false, install: [], remove: [], lines: [] };
+  const decision: AptDecision = { refresh: false, install: [], remove: [], lines: [] };
   let needsRefresh = false;
 
   for (const { name, version } of desired.packages) {
@@ -157,36 +160,36 @@ export function aptActions(current: AptState, desired: AptDesired): AptActions {
       // 'config-files' is what `remove` leaves behind: only purge has something left to do.
       const present = pkg.status !== undefined && pkg.status !== 'not-installed';
       if (present && (pkg.status !== 'config-files' || desired.purge)) {
-        actions.remove.push(name);
-        actions.lines.push(`${desired.purge ? 'purge' : 'remove'} ${name}`);
+        decision.remove.push(name);
+        decision.lines.push(`${desired.purge ? 'purge' : 'remove'} ${name}`);
       }
       continue;
     }
     if (!installed) {
-      actions.install.push(spec);
+      decision.install.push(spec);
       if (pkg.candidate === undefined && stale)
-        actions.lines.push(`install ${spec} (unverified: ${staleness})`);
-      else actions.lines.push(`install ${spec}`);
+        decision.lines.push(`install ${spec} (unverified: ${staleness})`);
+      else decision.lines.push(`install ${spec}`);
       if (pkg.candidate === undefined) {
         needsRefresh = true;
         if (!stale)
-          actions.blocker ??= `package ${name} is not in the apt lists yet (an earlier task adds its repository?)`;
+          decision.blocker ??= `package ${name} is not in the apt lists yet (an earlier task adds its repository?)`;
       }
     } else if (version && pkg.version !== version) {
-      actions.install.push(spec);
-      actions.lines.push(`install ${spec} (now ${pkg.version})`);
+      decision.install.push(spec);
+      decision.lines.push(`install ${spec} (now ${pkg.version})`);
     } else if (desired.state === 'latest' && !version) {
       if (pkg.candidate !== undefined && pkg.candidate !== pkg.version) {
-        actions.install.push(name);
-        actions.lines.push(`upgrade ${name} ${pkg.version} → ${pkg.candidate}`);
+        decision.install.push(name);
+        decision.lines.push(`upgrade ${name} ${pkg.version} → ${pkg.candidate}`);
       } else if (stale && desired.updateCache) {
-        actions.install.push(name);
-        actions.lines.push(`upgrade ${name} if a newer version is available (${staleness})`);
+        decision.install.push(name);
+        decision.lines.push(`upgrade ${name} if a newer version is available (${staleness})`);
       }
     }
   }
-  actions.refresh = desired.updateCache && actions.install.length > 0 && (stale || needsRefresh);
-  return actions;
+  decision.refresh = desired.updateCache && decision.install.length > 0 && (stale || needsRefresh);
+  return decision;
 }
 
 function aptDesired(options: AptOptions): AptDesired {
@@ -220,6 +223,7 @@ function aptDesired(options: AptOptions): AptDesired {
     updateCache: options.updateCache ?? true,
     cacheValidTime,
     purge: options.purge ?? false,
+    installRecommends: options.installRecommends ?? true,
   };
 }
 
@@ -239,7 +243,7 @@ function aptProbeScript(names: string[], state: AptDesired['state']): string {
 }
 
 /** Reads the probe's output: the dpkg lines, `apt-cache policy` sections and the lists' timestamps. */
-export function parseAptProbe(stdout: string, names: string[]): AptState {
+export function parseAptProbe(stdout: string, names: string[]): Omit<AptState, 'asRoot'> {
   const packages: Record<string, AptPackageState> = Object.fromEntries(names.map((name) => [name, {}]));
   const value = (key: string) => new RegExp(`^${key}=(\\d+)$`, 'm').exec(stdout)?.[1];
   for (const [, name, status, version] of stdout.matchAll(/^dpkg\t([^\t\n]+)\t([^\t\n]*)\t([^\t\n]*)$/gm)) {
