@@ -18,11 +18,24 @@ export async function runChecked(
 ): Promise<ExecResult> {
   const { code, hint, ...execOptions } = options;
   const result = await transport.exec(String(command), execOptions);
+  return checkedResult(transport.hostName, result, what, { code, hint });
+}
+
+/**
+ * The result of a command that ran (a probe script's, say), or the TaskError runChecked throws for it when it
+ * exited non-zero: the host, the step and the last lines it printed.
+ */
+export function checkedResult(
+  hostName: string,
+  result: ExecResult,
+  what: string,
+  { code, hint }: Pick<RunCheckedOptions, 'code' | 'hint'>,
+): ExecResult {
   if (result.code !== 0) {
     const output = lastLines(result.stderr.trim() ? result.stderr : result.stdout, 20);
     throw new TaskError(
       code,
-      `${transport.hostName}: ${what} failed (exit ${result.code})${output ? `:\n${output}` : ''}${hint ? `\n${hint}` : ''}`,
+      `${hostName}: ${what} failed (exit ${result.code})${output ? `:\n${output}` : ''}${hint ? `\n${hint}` : ''}`,
     );
   }
   return result;
