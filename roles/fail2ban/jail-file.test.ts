@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { upload } from '../../lib/resources/actions.js';
 import { isProbe, type Probe } from '../../lib/resources/resource.js';
-import { output, probeContext } from '../../lib/resources/files/fixtures/probe-context.js';
+import { output, probeContext } from '../../lib/resources/files/fixtures/probes.js';
 import { jailFile, type JailFileState } from './jail-file.js';
 
 const path = '/etc/fail2ban/jail.d/00-bosun.local';

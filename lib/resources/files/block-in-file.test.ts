@@ -8,7 +8,7 @@ import {
   type BlockInFileDesired,
   type BlockInFileState,
 } from './block-in-file.js';
-import { output, probeContext } from './fixtures/probe-context.js';
+import { assertFails, output, probeContext } from './fixtures/probes.js';
 
 const desired = (overrides: Partial<BlockInFileDesired> = {}): BlockInFileDesired => ({
   path: '/etc/ufw/after.rules',
@@ -78,11 +78,10 @@ describe('blockInFile probe and execute', () => {
   });
 
   it('fails on a file it may not read', () => {
-    assert.throws(
+    assertFails(
       () => probe.parse(output('unreadable=1\n')),
-      (error: Error & { code?: string }) =>
-        error.code === 'FILE_UNREADABLE' &&
-        error.message === 'web-1: cannot read /etc/ufw/after.rules; run the task with become.',
+      'FILE_UNREADABLE',
+      'web-1: cannot read /etc/ufw/after.rules; run the task with become.',
     );
   });
 

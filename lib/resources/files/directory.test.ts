@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { run } from '../actions.js';
 import type { Probe } from '../resource.js';
 import { directory, planDirectory, type DirectoryDesired, type DirectoryState } from './directory.js';
-import { output, probeContext } from './fixtures/probe-context.js';
+import { assertFails, output, probeContext } from './fixtures/probes.js';
 import type { PathStat } from './path-attributes.js';
 
 const dirStat = (overrides: Partial<PathStat> = {}): PathStat => ({
@@ -128,11 +128,10 @@ describe('directory probe', () => {
   });
 
   it('fails with PROBE_FAILED when the script failed', () => {
-    assert.throws(
+    assertFails(
       () => probe.parse(output('', 3, 'stat: Permission denied\n')),
-      (error: Error & { code?: string }) =>
-        error.code === 'PROBE_FAILED' &&
-        error.message === 'web-1: probing /srv/app failed (exit 3):\nstat: Permission denied',
+      'PROBE_FAILED',
+      'web-1: probing /srv/app failed (exit 3):\nstat: Permission denied',
     );
   });
 });

@@ -8,7 +8,7 @@ import { LocalTransport } from '../../transport/local-transport.js';
 import { run, upload } from '../actions.js';
 import type { Probe } from '../resource.js';
 import { file, planFile, type FileDesired, type FileState } from './file.js';
-import { output, probeContext } from './fixtures/probe-context.js';
+import { assertFails, output, probeContext } from './fixtures/probes.js';
 import type { PathStat } from './path-attributes.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -232,18 +232,15 @@ describe('file probe', () => {
   });
 
   it('fails on a file it may not read, and on a script that failed', () => {
-    assert.throws(
+    assertFails(
       () => probe().parse(output(`${stats}unreadable=1\n`)),
-      (error: Error & { code?: string }) =>
-        error.code === 'FILE_UNREADABLE' &&
-        error.message === 'web-1: cannot read /etc/motd to compare its content; run the task with become.',
+      'FILE_UNREADABLE',
+      'web-1: cannot read /etc/motd to compare its content; run the task with become.',
     );
-    assert.throws(
+    assertFails(
       () => probe().parse(output('', 3, "stat: cannot stat '/etc/motd': Permission denied\n")),
-      (error: Error & { code?: string }) =>
-        error.code === 'PROBE_FAILED' &&
-        error.message ===
-          "web-1: probing /etc/motd failed (exit 3):\nstat: cannot stat '/etc/motd': Permission denied",
+      'PROBE_FAILED',
+      "web-1: probing /etc/motd failed (exit 3):\nstat: cannot stat '/etc/motd': Permission denied",
     );
   });
 

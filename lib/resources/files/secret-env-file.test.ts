@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { PathStat } from './path-attributes.js';
 import { upload } from '../actions.js';
 import type { Probe } from '../resource.js';
-import { output, probeContext } from './fixtures/probe-context.js';
+import { assertFails, output, probeContext } from './fixtures/probes.js';
 import {
   desiredEnvFile,
   planSecretEnvFile,
@@ -146,11 +146,10 @@ describe('secretEnvFile probe', () => {
   });
 
   it('fails on a file it may not read', () => {
-    assert.throws(
+    assertFails(
       () => probe.parse(output(`${stats}unreadable=1\n`)),
-      (error: Error & { code?: string }) =>
-        error.code === 'FILE_UNREADABLE' &&
-        error.message === 'web-1: cannot read /opt/app/.env to compare it; run the task with become.',
+      'FILE_UNREADABLE',
+      'web-1: cannot read /opt/app/.env to compare it; run the task with become.',
     );
   });
 });
