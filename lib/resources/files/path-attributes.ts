@@ -71,7 +71,7 @@ export function parseStat(values: Map<string, string>): PathStat | undefined {
   };
 }
 
-/** What every probe of a file about to be written reads: the path's stat, and whether its folder, owner and group exist. */
+/** What the probe of a file to write reads: the path's stat; whether its folder, owner and group exist. */
 export interface WriteTarget {
   /** undefined when nothing exists at the path. */
   stat?: PathStat;
@@ -89,6 +89,7 @@ export function writeTargetScript(path: string, attributes: PathAttributes): str
   ].join('\n');
 }
 
+/** Reads the output of `writeTargetScript`. */
 export function parseWriteTarget(values: Map<string, string>): WriteTarget {
   return {
     stat: parseStat(values),
