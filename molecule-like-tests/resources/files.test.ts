@@ -8,13 +8,22 @@ import { join } from 'node:path';
 import { command } from '../../lib/resources/commands/command.js';
 import { directory } from '../../lib/resources/files/directory.js';
 import { file } from '../../lib/resources/files/file.js';
-import type { Resource } from '../../lib/resources/resource.js';
+import type { Plan, Resource } from '../../lib/resources/resource.js';
 import { sh } from '../../lib/transport/shell.js';
 import { ResourceHost } from './resource-host.js';
+
+/** A plan as these tests compare it: its lines and diff (the unit tests assert the actions). */
+const shown = (plan: Plan) =>
+  Object.fromEntries(Object.entries(plan).filter(([key]) => key !== 'actions')) as Omit<Plan, 'actions'>;
 
 describe('file, directory and command resources on a throwaway host', function () {
   this.timeout(300_000);
   let rh: ResourceHost;
+  const check = async <S>(resource: Resource<S>) => shown(await rh.check(resource));
+  const converge = async <S>(resource: Resource<S>) => {
+    const { first, second } = await rh.converge(resource);
+    return { first: shown(first), second: shown(second) };
+  };
 
   before(async () => {
     rh = await ResourceHost.start('res-files');
@@ -29,22 +38,20 @@ describe('file, directory and command resources on a throwaway host', function (
 
     it('plans a new file in check mode without writing it, then creates it once', async () => {
       const resource = file({ path: motd, content: 'hello\n', mode: '0640' });
-      assert.deepEqual(await rh.check(resource), {
+      assert.deepEqual(await check(resource), {
         changes: [`create ${motd} (mode 0640)`],
         diff: `--- before: ${motd}\n+++ after: ${motd}\n@@ -0,0 +1,1 @@\n+hello\n`,
       });
       assert.equal((await rh.host.exec(`test -e ${motd}`)).code, 1, 'check mode wrote the file');
 
-      const { first, second } = await rh.converge(resource);
+      const { first, second } = await converge(resource);
       assert.deepEqual(first.changes, [`create ${motd} (mode 0640)`]);
       assert.deepEqual(second, { changes: [] });
       assert.equal(await rh.verify(`stat -c '%a %U %G' ${motd} && cat ${motd}`), '640 root root\nhello\n');
     });
 
     it('rewrites changed content with a diff, keeps the mode, and backs up the old file', async () => {
-      const { first, second } = await rh.converge(
-        file({ path: motd, content: 'hello\nworld\n', backup: true }),
-      );
+      const { first, second } = await converge(file({ path: motd, content: 'hello\nworld\n', backup: true }));
       assert.deepEqual(first, {
         changes: ['content'],
         diff: `--- before: ${motd}\n+++ after: ${motd}\n@@ -1,1 +1,2 @@\n hello\n+world\n`,
@@ -56,16 +63,23 @@ describe('file, directory and command resources on a throwaway host', function (
 
     it('changes only the mode, then only the owner, in place (same inode, same content)', async () => {
       const inode = await rh.verify(`stat -c %i ${motd}`);
-      const mode = await rh.converge(file({ path: motd, mode: '0644' }));
+      const mode = await converge(file({ path: motd, mode: '0644' }));
       assert.deepEqual(mode.first, { changes: ['mode 0640 → 0644'] });
       assert.deepEqual(mode.second, { changes: [] });
-      const owner = await rh.converge(
+      const owner = await converge(
         file({ path: motd, content: 'hello\nworld\n', owner: 'deploy', group: 'deploy' }),
       );
       assert.deepEqual(owner.first, { changes: ['owner root → deploy', 'group root → deploy'] });
       assert.deepEqual(owner.second, { changes: [] });
       assert.equal(await rh.verify(`stat -c '%i %a %U %G' ${motd}`), `${inode.trim()} 644 deploy deploy\n`);
       assert.equal(await rh.verify(`cat ${motd}`), 'hello\nworld\n');
+    });
+
+    it('without --diff, reads a digest of the old content only: the change is planned without a diff', async () => {
+      const resource = file({ path: motd, content: 'hello\nthere\n' });
+      const current = await probeOne(resource, { ...rh.context(true), diff: false });
+      assert.equal(current.content, undefined);
+      assert.deepEqual(shown(resource.plan(current)), { changes: ['content'] });
     });
 
     it('renders a Jinja2 template with its vars', async () => {
@@ -79,9 +93,9 @@ describe('file, directory and command resources on a throwaway host', function (
         template: join(dir, 'app.conf.j2'),
         vars: { name: 'web <1>', ports: [80, 443] },
       });
-      const { first, second } = await rh
-        .converge(resource)
-        .finally(() => rm(dir, { recursive: true, force: true }));
+      const { first, second } = await converge(resource).finally(() =>
+        rm(dir, { recursive: true, force: true }),
+      );
       assert.deepEqual(first.changes, ['create /etc/bosun-app.conf']);
       assert.deepEqual(second, { changes: [] });
       assert.equal(await rh.verify('cat /etc/bosun-app.conf'), '# web <1>\nlisten 80\nlisten 443\n');
@@ -89,7 +103,7 @@ describe('file, directory and command resources on a throwaway host', function (
 
     it('keeps the old file (content and inode) when validate rejects the new content', async () => {
       const path = '/etc/bosun-validated.conf';
-      await rh.converge(file({ path, content: 'good\n' }));
+      await converge(file({ path, content: 'good\n' }));
       const inode = await rh.verify(`stat -c %i ${path}`);
       const resource = file({
         path,
@@ -115,7 +129,7 @@ describe('file, directory and command resources on a throwaway host', function (
 
     it('writes binary content byte for byte', async () => {
       const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 7) % 256));
-      const { first, second } = await rh.converge(file({ path: '/root/bosun.bin', content: bytes }));
+      const { first, second } = await converge(file({ path: '/root/bosun.bin', content: bytes }));
       assert.deepEqual(first.changes, ['create /root/bosun.bin']);
       assert.equal(first.diff, 'Binary files before: /root/bosun.bin and after: /root/bosun.bin differ\n');
       assert.deepEqual(second, { changes: [] });
@@ -124,14 +138,14 @@ describe('file, directory and command resources on a throwaway host', function (
     });
 
     it('removes a file with state absent', async () => {
-      const { first, second } = await rh.converge(file({ path: motd, state: 'absent' }));
+      const { first, second } = await converge(file({ path: motd, state: 'absent' }));
       assert.deepEqual(first, { changes: [`remove ${motd}`] });
       assert.deepEqual(second, { changes: [] });
       assert.equal((await rh.host.exec(`test -e ${motd}`)).code, 1);
     });
 
     it('waits for an earlier change when the parent directory is missing (check mode)', async () => {
-      const plan = await rh.check(file({ path: '/srv/not-yet/app.env', content: 'A=1\n' }));
+      const plan = await check(file({ path: '/srv/not-yet/app.env', content: 'A=1\n' }));
       assert.equal(plan.needsEarlierChanges, 'directory /srv/not-yet does not exist yet');
       assert.deepEqual(plan.changes, ['create /srv/not-yet/app.env']);
     });
@@ -142,7 +156,7 @@ describe('file, directory and command resources on a throwaway host', function (
 
     it('creates a directory with its parents, mode and owner, once', async () => {
       const resource = directory({ path: data, mode: '0750', owner: 'deploy', group: 'deploy' });
-      const { first, second } = await rh.converge(resource);
+      const { first, second } = await converge(resource);
       assert.deepEqual(first, { changes: [`create ${data} (mode 0750, owner deploy, group deploy)`] });
       assert.deepEqual(second, { changes: [] });
       assert.equal(await rh.verify(`stat -c '%F %a %U %G' ${data}`), 'directory 750 deploy deploy\n');
@@ -151,14 +165,14 @@ describe('file, directory and command resources on a throwaway host', function (
     it('with recurse, fixes the owner of everything inside (symlinks included)', async () => {
       await rh.verify(`cd ${data} && touch a && mkdir sub && touch sub/b && ln -s a link`);
       const resource = directory({ path: data, owner: 'deploy', group: 'deploy', recurse: true });
-      const { first, second } = await rh.converge(resource);
+      const { first, second } = await converge(resource);
       assert.deepEqual(first, { changes: ['owner/group of 4 entries inside /srv/bosun-app/data'] });
       assert.deepEqual(second, { changes: [] });
       assert.equal(await rh.verify(`find ${data} ! -user deploy -o ! -group deploy | wc -l`), '0\n');
     });
 
     it('with recurse and a mode, leaves symlinks out and stays idempotent', async () => {
-      const { first, second } = await rh.converge(directory({ path: data, mode: '0770', recurse: true }));
+      const { first, second } = await converge(directory({ path: data, mode: '0770', recurse: true }));
       assert.deepEqual(first, {
         changes: ['mode 0750 → 0770', 'mode of 3 entries inside /srv/bosun-app/data'],
       });
@@ -167,7 +181,7 @@ describe('file, directory and command resources on a throwaway host', function (
     });
 
     it('removes a directory tree with state absent', async () => {
-      const { first, second } = await rh.converge(directory({ path: '/srv/bosun-app', state: 'absent' }));
+      const { first, second } = await converge(directory({ path: '/srv/bosun-app', state: 'absent' }));
       assert.deepEqual(first, { changes: ['remove /srv/bosun-app and everything in it'] });
       assert.deepEqual(second, { changes: [] });
       assert.equal((await rh.host.exec('test -e /srv/bosun-app')).code, 1);
@@ -180,11 +194,11 @@ describe('file, directory and command resources on a throwaway host', function (
         run: 'echo ran >> /root/creates.log && touch /root/creates.done',
         creates: '/root/creates.done',
       });
-      assert.deepEqual(await rh.check(resource), {
+      assert.deepEqual(await check(resource), {
         changes: ['run: echo ran >> /root/creates.log && touch /root/creates.done'],
       });
       assert.equal((await rh.host.exec('test -e /root/creates.log')).code, 1, 'check mode ran the command');
-      const { first, second } = await rh.converge(resource);
+      const { first, second } = await converge(resource);
       assert.equal(first.changes.length, 1);
       assert.deepEqual(second, { changes: [] });
       assert.equal(await rh.verify('cat /root/creates.log'), 'ran\n');
@@ -192,14 +206,14 @@ describe('file, directory and command resources on a throwaway host', function (
 
     it('runs until its unless probe succeeds, and only if its onlyIf probe succeeds', async () => {
       const unless = command({ run: 'echo ok >> /root/unless.log', unless: 'grep -q ok /root/unless.log' });
-      const once = await rh.converge(unless);
+      const once = await converge(unless);
       assert.deepEqual(once.first, { changes: ['run: echo ok >> /root/unless.log'] });
       assert.deepEqual(once.second, { changes: [] });
       const onlyIf = command({ run: 'echo never > /root/only-if.log', onlyIf: 'test -e /root/no-such-file' });
-      assert.deepEqual((await rh.converge(onlyIf)).first, { changes: [] });
+      assert.deepEqual((await converge(onlyIf)).first, { changes: [] });
       assert.equal((await rh.host.exec('test -e /root/only-if.log')).code, 1);
       const removes = command({ run: 'rm /root/unless.log', removes: '/root/unless.log' });
-      const removed = await rh.converge(removes);
+      const removed = await converge(removes);
       assert.deepEqual([removed.first.changes.length, removed.second.changes.length], [1, 0]);
     });
 
@@ -212,7 +226,7 @@ describe('file, directory and command resources on a throwaway host', function (
         stdin: 'from stdin\n',
         creates: 'out.txt',
       });
-      const { first, second } = await rh.converge(resource);
+      const { first, second } = await converge(resource);
       assert.equal(first.changes.length, 1);
       assert.deepEqual(second, { changes: [] });
       assert.equal(await rh.verify('cat /root/work/out.txt'), "from stdin\nhi 'there'; $HOME\n");
@@ -239,7 +253,7 @@ describe('file, directory and command resources on a throwaway host', function (
     const path = `${dir}/it's $(touch pwned-sub) \`touch pwned-tick\`.txt`;
     const marker = `${dir}/arg $(touch pwned-arg)`;
     const idempotent = async <S>(resource: Resource<S>) => {
-      const { first, second } = await rh.converge(resource);
+      const { first, second } = await converge(resource);
       assert.ok(first.changes.length > 0, `${resource.kind} planned nothing`);
       assert.deepEqual(second, { changes: [] }, `${resource.kind} is not idempotent`);
     };

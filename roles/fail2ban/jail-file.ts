@@ -1,10 +1,6 @@
 import { parseKeyValues } from '../../lib/facts/key-values.js';
-import { file } from '../../lib/resources/files/file.js';
-import type { FileState } from '../../lib/resources/files/file.js';
-import { probeOne } from '../../lib/engine/run-resource.js';
-import { executePlan } from '../../lib/resources/execute-plan.js';
-import type { Resource } from '../../lib/resources/resource.js';
-import { runChecked } from '../../lib/resources/commands/run-checked.js';
+import { file, fileProbe, type FileState } from '../../lib/resources/files/file.js';
+import { mapProbe, type Resource } from '../../lib/resources/resource.js';
 
 /** The firewall fail2ban bans with when its ban action is 'auto'. */
 export type BanFirewall = 'ufw' | 'iptables' | 'nftables';
@@ -41,35 +37,38 @@ const actionFor: Record<BanFirewall, string> = {
 /**
  * fail2ban's jail file, whose ban action follows the firewall the host runs when it is written, not when
  * the run's facts were gathered: the ufw role earlier in the same play may just have enabled ufw. With
- * 'auto' the probe asks the host first (one more round trip); otherwise it probes as a plain `file`.
+ * 'auto' the one probe script asks for the firewall, then reads the file as `file` does.
  */
 export function jailFile(options: JailFileOptions): Resource<JailFileState> {
+  const attributes = { mode: '0644', owner: 'root', group: 'root' };
   const resourceFor = (content: string) =>
-    file({
-      path: options.path,
-      content,
-      mode: '0644',
-      owner: 'root',
-      group: 'root',
-      validate: options.validate,
-    });
+    file({ path: options.path, content, ...attributes, validate: options.validate });
   return {
     kind: 'file',
     id: options.path,
-    async probe(ctx) {
-      let banaction = options.banaction;
-      if (banaction === 'auto') {
-        const result = await runChecked(ctx.transport, firewallScript, 'finding the firewall', {
-          code: 'PROBE_FAILED',
-        });
-        const firewall = parseKeyValues(result.stdout).get('firewall') as BanFirewall | undefined;
-        // None yet (check mode on a new host): fail2ban's package recommends nftables first.
-        banaction = actionFor[firewall ?? 'nftables'];
+    probe(ctx) {
+      if (options.banaction !== 'auto') {
+        const content = options.render(options.banaction);
+        return mapProbe(resourceFor(content).probe(ctx), (state) => ({ content, file: state }));
       }
-      const content = options.render(banaction);
-      return { content, file: await probeOne(resourceFor(content), ctx) };
+      // The wanted content is known only once the firewall is: --diff then fetches the old content in any case.
+      const probe = fileProbe({ path: options.path, ...attributes, content: true }, ctx);
+      return {
+        ...probe,
+        script: `(\n${firewallScript}\n)\n${probe.script}`,
+        parse: (result) => ({
+          content: options.render(banactionFor(result.stdout)),
+          file: probe.parse(result),
+        }),
+      };
     },
     plan: (current) => resourceFor(current.content).plan(current.file),
-    apply: (ctx, current, plan) => executePlan(resourceFor(current.content), plan, current.file, ctx),
   };
+}
+
+/** The ban action for the firewall the probe found. */
+function banactionFor(stdout: string): string {
+  const firewall = parseKeyValues(stdout).get('firewall') as BanFirewall | undefined;
+  // None yet (check mode on a new host): fail2ban's package recommends nftables first.
+  return actionFor[firewall ?? 'nftables'];
 }

@@ -1,10 +1,10 @@
 import { TaskError } from '../../errors.js';
-import { parseKeyValues } from '../../facts/key-values.js';
 import { sh } from '../../transport/shell.js';
 import { absolutePath } from './absolute-path.js';
 import { contentDiff } from './content-diff.js';
-import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { fileProbeValues } from './path-attributes.js';
+import { custom, upload } from '../actions.js';
+import { noChange, type Plan, type Resource } from '../resource.js';
 
 export interface BlockInFileOptions {
   /** An existing file (a package's configuration, say): the block is added to it, never the file created. */
@@ -31,6 +31,7 @@ export interface BlockInFileDesired {
   markerBegin: string;
   markerEnd: string;
   state: 'present' | 'absent';
+  validate?: string;
 }
 
 /**
@@ -54,57 +55,58 @@ export function blockInFile(options: BlockInFileOptions): Resource<BlockInFileSt
     markerBegin: options.markerBegin ?? '# BEGIN BOSUN MANAGED BLOCK',
     markerEnd: options.markerEnd ?? '# END BOSUN MANAGED BLOCK',
     state: options.state ?? 'present',
+    validate: options.validate,
   };
   const { path } = desired;
   return {
     kind: 'block-in-file',
     id: `${path} (${desired.markerBegin})`,
-    async probe(ctx) {
-      const script = sh`p=${path}
+    // The whole content, with or without --diff: the new content is the old one with the block in place.
+    probe: (ctx) => ({
+      script: String(sh`p=${path}
 if [ -e "$p" ] && [ ! -r "$p" ]; then echo unreadable=1; exit 0; fi
-if [ -f "$p" ]; then printf 'content='; base64 -w0 < "$p"; echo; fi`;
-      const values = parseKeyValues(
-        (await runChecked(ctx.transport, script, `probing ${path}`, { code: 'PROBE_FAILED' })).stdout,
-      );
-      if (values.has('unreadable'))
-        throw new TaskError(
-          'FILE_UNREADABLE',
-          `${ctx.transport.hostName}: cannot read ${path}; run the task with become.`,
-        );
-      const content = values.get('content');
-      return content === undefined ? {} : { content: Buffer.from(content, 'base64').toString('utf8') };
-    },
+if [ -f "$p" ]; then printf 'content='; base64 -w0 < "$p"; echo; fi`),
+      parse(result) {
+        const content = fileProbeValues(ctx.transport.hostName, path, result).get('content');
+        return content === undefined ? {} : { content: Buffer.from(content, 'base64').toString('utf8') };
+      },
+    }),
     plan: (current) => planBlockInFile(current, desired),
-    async apply(ctx, current) {
-      if (current.content === undefined)
-        throw new TaskError(
-          'FILE_MISSING',
-          `${ctx.transport.hostName}: ${path} does not exist; install the package that provides it first.`,
-        );
-      await ctx.transport.upload(path, withBlock(current.content, desired), { validate: options.validate });
+    // Its one custom action, 'fail-missing-file': probed after the earlier changes, the file is still missing.
+    async execute(ctx) {
+      throw new TaskError(
+        'FILE_MISSING',
+        `${ctx.transport.hostName}: ${path} does not exist; install the package that provides it first.`,
+      );
     },
   };
 }
 
 /** The plan of a block: pure, from the file's content. */
 export function planBlockInFile(current: BlockInFileState, desired: BlockInFileDesired): Plan {
+  const { path } = desired;
   if (current.content === undefined) {
     return desired.state === 'absent'
-      ? { changes: [] }
+      ? noChange()
       : {
-          changes: [`add the block to ${desired.path}`],
-          needsEarlierChanges: `${desired.path} does not exist yet`,
+          actions: [custom('fail-missing-file', { path })],
+          changes: [`add the block to ${path}`],
+          needsEarlierChanges: `${path} does not exist yet`,
         };
   }
   const next = withBlock(current.content, desired);
-  if (next === current.content) return { changes: [] };
+  if (next === current.content) return noChange();
   const verb =
     desired.state === 'absent'
       ? `remove the block from`
       : findBlock(current.content.split('\n'), desired)
         ? 'update the block in'
         : 'add the block to';
-  return { changes: [`${verb} ${desired.path}`], diff: contentDiff(desired.path, current.content, next) };
+  return {
+    actions: [upload(path, next, desired.validate === undefined ? {} : { validate: desired.validate })],
+    changes: [`${verb} ${path}`],
+    diff: contentDiff(path, current.content, next),
+  };
 }
 
 /** The file's content with the block in place (or gone, for 'absent'). */

@@ -1,11 +1,11 @@
 import { TaskError } from '../../errors.js';
-import { parseKeyValues } from '../../facts/key-values.js';
-import { sh, raw } from '../../transport/shell.js';
+import { sh } from '../../transport/shell.js';
 import { absolutePath } from './absolute-path.js';
 import { normalizeMode } from './file-mode.js';
 import {
   attributeChanges,
   describeAttributes,
+  fileProbeValues,
   missingOwnership,
   parseStat,
   setAttributesCommand,
@@ -13,8 +13,8 @@ import {
   type PathAttributes,
   type PathStat,
 } from './path-attributes.js';
-import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { run } from '../actions.js';
+import { noChange, type Plan, type Resource } from '../resource.js';
 
 export interface DirectoryOptions {
   /** Absolute path of the directory; missing parents are created too. */
@@ -72,67 +72,59 @@ export function directory(options: DirectoryOptions): Resource<DirectoryState> {
   return {
     kind: 'directory',
     id: path,
-    async probe(ctx) {
-      const result = await runChecked(ctx.transport, directoryProbeScript(desired), `probing ${path}`, {
-        code: 'PROBE_FAILED',
-      });
-      const values = parseKeyValues(result.stdout);
-      return {
-        stat: parseStat(values),
-        ownerMissing: values.has('owner_missing'),
-        groupMissing: values.has('group_missing'),
-        mismatchedInside: Number(values.get('mismatched') ?? 0),
-      };
-    },
+    probe: (ctx) => ({
+      script: directoryProbeScript(desired),
+      parse: (result) => parseDirectoryProbe(fileProbeValues(ctx.transport.hostName, path, result)),
+    }),
     plan: (current) => planDirectory(current, desired),
-    async apply(ctx, current) {
-      const command =
-        desired.state === 'absent'
-          ? sh`rm -rf -- ${path}`
-          : raw(
-              [
-                current.stat ? undefined : sh`mkdir -p -- ${path}`,
-                setAttributesCommand(path, desired, desired.recurse && !!current.stat),
-              ]
-                .filter((part) => part !== undefined)
-                .join(' && '),
-            );
-      await runChecked(
-        ctx.transport,
-        command,
-        `${desired.state === 'absent' ? 'removing' : 'setting up'} ${path}`,
-        {
-          code: 'DIRECTORY_FAILED',
-        },
-      );
-    },
+  };
+}
+
+/** Reads the `key=value` lines of the directory's probe script. */
+function parseDirectoryProbe(values: Map<string, string>): DirectoryState {
+  return {
+    stat: parseStat(values),
+    ownerMissing: values.has('owner_missing'),
+    groupMissing: values.has('group_missing'),
+    mismatchedInside: Number(values.get('mismatched') ?? 0),
   };
 }
 
 /** The plan of a directory: pure, from the probed state and the wanted directory. */
 export function planDirectory(current: DirectoryState, desired: DirectoryDesired): Plan {
   const { stat } = current;
+  const { path } = desired;
   if (stat && stat.type !== 'directory') {
     throw new TaskError(
       'NOT_A_DIRECTORY',
-      `${desired.path} is a ${stat.description}, not a directory: remove it first with file({ state: 'absent' }).`,
+      `${path} is a ${stat.description}, not a directory: remove it first with file({ state: 'absent' }).`,
     );
   }
-  if (desired.state === 'absent')
-    return { changes: stat ? [`remove ${desired.path} and everything in it`] : [] };
+  if (desired.state === 'absent') {
+    if (!stat) return noChange();
+    return {
+      actions: [run(sh`rm -rf -- ${path}`, `removing ${path}`, 'DIRECTORY_FAILED')],
+      changes: [`remove ${path} and everything in it`],
+    };
+  }
 
-  const changes = stat
-    ? attributeChanges(stat, desired)
-    : [`create ${desired.path}${describeAttributes(desired)}`];
+  const changes = stat ? attributeChanges(stat, desired) : [`create ${path}${describeAttributes(desired)}`];
   if (stat && desired.recurse && current.mismatchedInside > 0) {
     const what = (['owner', 'group', 'mode'] as const).filter((key) => desired[key]).join('/');
-    changes.push(`${what} of ${current.mismatchedInside} entries inside ${desired.path}`);
+    changes.push(`${what} of ${current.mismatchedInside} entries inside ${path}`);
   }
-  const blocker =
-    changes.length > 0
-      ? missingOwnership(desired, { owner: current.ownerMissing, group: current.groupMissing })
-      : undefined;
-  return { changes, ...(blocker ? { needsEarlierChanges: blocker } : {}) };
+  if (changes.length === 0) return noChange();
+  // A new directory is empty: recurse has nothing to do inside it yet.
+  const setUp = [
+    stat ? undefined : sh`mkdir -p -- ${path}`,
+    setAttributesCommand(path, desired, desired.recurse && !!stat),
+  ].filter((part) => part !== undefined);
+  const blocker = missingOwnership(desired, { owner: current.ownerMissing, group: current.groupMissing });
+  return {
+    actions: [run(setUp.join(' && '), `setting up ${path}`, 'DIRECTORY_FAILED')],
+    changes,
+    ...(blocker ? { needsEarlierChanges: blocker } : {}),
+  };
 }
 
 function directoryProbeScript(desired: DirectoryDesired): string {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { OptionsError, TaskError } from '../../errors.js';
-import { parseKeyValues } from '../../facts/key-values.js';
 import { sh } from '../../transport/shell.js';
 import { absolutePath } from './absolute-path.js';
 import { contentDiff } from './content-diff.js';
@@ -8,16 +7,18 @@ import { normalizeMode } from './file-mode.js';
 import {
   attributeChanges,
   describeAttributes,
+  fileProbeValues,
   fileWriteBlocker,
-  parseStat,
-  writeFileOrAttributes,
-  statScript,
+  parseWriteTarget,
+  writeFileActions,
+  writeTargetScript,
   type PathAttributes,
   type PathStat,
+  type WriteTarget,
 } from './path-attributes.js';
 import { renderTemplate } from './render-template.js';
-import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { run } from '../actions.js';
+import { noChange, type Plan, type Probe, type Resource, type ResourceContext } from '../resource.js';
 
 export interface FileOptions {
   /** Absolute path of the file on the host. */
@@ -42,15 +43,10 @@ export interface FileOptions {
 }
 
 /** What the probe read about the file. */
-export interface FileState {
-  /** undefined when nothing exists at the path. */
-  stat?: PathStat;
-  parentExists: boolean;
-  ownerMissing: boolean;
-  groupMissing: boolean;
+export interface FileState extends WriteTarget {
   /** sha256 (hex) of the current content of a regular file. */
   sha256?: string;
-  /** The current content, read only when it differs from the wanted one and is at most `diffLimitBytes`. */
+  /** The current content, read for `--diff` only: when it differs from the wanted one and is at most `diffLimitBytes`. */
   content?: Buffer;
 }
 
@@ -60,9 +56,20 @@ export interface FileDesired extends PathAttributes {
   state: 'present' | 'absent';
   /** undefined: content is not managed (a missing file is created empty). */
   content?: Buffer;
+  validate?: string;
+  backup?: boolean;
 }
 
-/** Above this size the probe compares checksums only, and the plan shows no diff. */
+/** What the file probe reads: the path's stat and, with `content`, the digest of a regular file's content. */
+export interface FileProbeTarget extends PathAttributes {
+  path: string;
+  /** Read the content's digest (and with `--diff`, the content itself). */
+  content: boolean;
+  /** Digest of the wanted content: `--diff` then fetches the old content only when it differs. Unset: fetched. */
+  wantedSha256?: string;
+}
+
+/** Above this size even `--diff` compares digests only: the probe leaves the old content, the plan shows no diff. */
 export const diffLimitBytes = 4 * 1024 * 1024;
 
 /**
@@ -120,6 +127,8 @@ export function file(options: FileOptions): Resource<FileState> {
       path,
       state,
       ...attributes,
+      validate: options.validate,
+      backup: options.backup,
       content:
         options.template !== undefined
           ? Buffer.from(renderTemplate(options.template, options.vars ?? {}))
@@ -133,44 +142,50 @@ export function file(options: FileOptions): Resource<FileState> {
   return {
     kind: 'file',
     id: path,
-    async probe(ctx) {
+    probe(ctx) {
       const want = wanted();
-      const result = await runChecked(ctx.transport, fileProbeScript(want), `probing ${path}`, {
-        code: 'PROBE_FAILED',
-      });
-      const values = parseKeyValues(result.stdout);
-      if (values.has('unreadable')) {
-        throw new TaskError(
-          'FILE_UNREADABLE',
-          `${ctx.transport.hostName}: cannot read ${path} to compare its content; run the task with become.`,
-        );
-      }
+      const content = want.state === 'present' ? want.content : undefined;
+      return fileProbe(
+        { path, ...attributes, content: content !== undefined, wantedSha256: content && sha256(content) },
+        ctx,
+      );
+    },
+    plan: (current) => planFile(current, wanted()),
+  };
+}
+
+/**
+ * Reads a file in one script: its stat, whether its folder, owner and group exist, and the digest of its
+ * content. The old content itself crosses the wire only with `--diff`, whose diff needs it.
+ */
+export function fileProbe(target: FileProbeTarget, ctx: ResourceContext): Probe<FileState> {
+  const lines = [writeTargetScript(target.path, target)];
+  if (target.content) {
+    lines.push(
+      'if [ -f "$p" ] && [ ! -L "$p" ]; then',
+      '  sum=$(sha256sum < "$p") || { echo unreadable=1; exit 0; }',
+      '  echo "sha256=${sum%% *}"',
+    );
+    if (ctx.diff)
+      lines.push(
+        String(
+          sh`  if [ "\${sum%% *}" != ${target.wantedSha256 ?? ''} ] && [ "$(stat -c %s -- "$p")" -le ${diffLimitBytes} ]; then`,
+        ),
+        '    printf \'content=\'; base64 -w0 < "$p"; echo',
+        '  fi',
+      );
+    lines.push('fi');
+  }
+  return {
+    script: lines.join('\n'),
+    parse(result) {
+      const values = fileProbeValues(ctx.transport.hostName, target.path, result, ' to compare its content');
       const content = values.get('content');
       return {
-        stat: parseStat(values),
-        parentExists: !values.has('parent_missing'),
-        ownerMissing: values.has('owner_missing'),
-        groupMissing: values.has('group_missing'),
+        ...parseWriteTarget(values),
         sha256: values.get('sha256'),
         content: content === undefined ? undefined : Buffer.from(content, 'base64'),
       };
-    },
-    plan: (current) => planFile(current, wanted()),
-    async apply(ctx, current) {
-      const want = wanted();
-      if (want.state === 'absent') {
-        await runChecked(ctx.transport, sh`rm -f -- ${path}`, `removing ${path}`, { code: 'FILE_FAILED' });
-        return;
-      }
-      const contentChanged =
-        !current.stat || (want.content !== undefined && current.sha256 !== sha256(want.content));
-      await writeFileOrAttributes(
-        ctx.transport,
-        path,
-        contentChanged ? (want.content ?? Buffer.alloc(0)) : undefined,
-        attributes,
-        { validate: options.validate, backup: options.backup },
-      );
     },
   };
 }
@@ -181,53 +196,49 @@ export function file(options: FileOptions): Resource<FileState> {
  */
 export function planFile(current: FileState, desired: FileDesired): Plan {
   const { stat } = current;
+  const { path } = desired;
   if (desired.state === 'absent') {
-    if (!stat) return { changes: [] };
-    if (stat.type === 'directory') throw notAFile(desired.path, stat, "use directory({ state: 'absent' })");
-    return { changes: [`remove ${desired.path}`] };
+    if (!stat) return noChange();
+    if (stat.type === 'directory') throw notAFile(path, stat, "use directory({ state: 'absent' })");
+    return {
+      actions: [run(sh`rm -f -- ${path}`, `removing ${path}`, 'FILE_FAILED')],
+      changes: [`remove ${path}`],
+    };
   }
-  if (stat && stat.type !== 'file') throw notAFile(desired.path, stat, "remove it first (state: 'absent')");
+  if (stat && stat.type !== 'file') throw notAFile(path, stat, "remove it first (state: 'absent')");
 
   const changes: string[] = [];
   let diff: string | undefined;
+  const contentChanged =
+    !stat || (desired.content !== undefined && current.sha256 !== sha256(desired.content));
   if (!stat) {
-    changes.push(`create ${desired.path}${describeAttributes(desired)}`);
-    if (desired.content?.length) diff = contentDiff(desired.path, '', desired.content);
+    changes.push(`create ${path}${describeAttributes(desired)}`);
+    if (desired.content?.length) diff = contentDiff(path, '', desired.content);
   } else {
-    if (desired.content !== undefined && current.sha256 !== sha256(desired.content)) {
-      if (current.content !== undefined) {
-        changes.push('content');
-        diff = contentDiff(desired.path, current.content, desired.content);
-      } else {
-        changes.push(`content (${stat.size} bytes now, too large to diff)`);
-      }
+    if (contentChanged && stat.size > diffLimitBytes) {
+      changes.push(`content (${stat.size} bytes now, too large to diff)`);
+    } else if (contentChanged) {
+      changes.push('content');
+      // The old content is there with --diff only.
+      if (current.content !== undefined) diff = contentDiff(path, current.content, desired.content!);
     }
     changes.push(...attributeChanges(stat, desired));
   }
-  const blocker = changes.length === 0 ? undefined : fileWriteBlocker(desired.path, desired, current);
-  return { changes, ...(diff ? { diff } : {}), ...(blocker ? { needsEarlierChanges: blocker } : {}) };
-}
-
-function fileProbeScript(want: FileDesired): string {
-  const lines = [
-    String(sh`p=${want.path}`),
-    '[ -d "$(dirname -- "$p")" ] || echo parent_missing=1',
-    statScript(want),
-  ];
-  if (want.state === 'present' && want.content !== undefined) {
-    lines.push(
-      'if [ -f "$p" ] && [ ! -L "$p" ]; then',
-      '  sum=$(sha256sum < "$p") || { echo unreadable=1; exit 0; }',
-      '  echo "sha256=${sum%% *}"',
-      String(
-        sh`  if [ "\${sum%% *}" != ${sha256(want.content)} ] && [ "$(stat -c %s -- "$p")" -le ${diffLimitBytes} ]; then`,
-      ),
-      '    printf \'content=\'; base64 -w0 < "$p"; echo',
-      '  fi',
-      'fi',
-    );
-  }
-  return lines.join('\n');
+  if (changes.length === 0) return noChange();
+  const { mode, owner, group, validate, backup } = desired;
+  const actions = writeFileActions(
+    path,
+    contentChanged ? (desired.content ?? Buffer.alloc(0)) : undefined,
+    { mode, owner, group },
+    { validate, backup },
+  );
+  const blocker = fileWriteBlocker(path, desired, current);
+  return {
+    actions,
+    changes,
+    ...(diff ? { diff } : {}),
+    ...(blocker ? { needsEarlierChanges: blocker } : {}),
+  };
 }
 
 function notAFile(path: string, stat: PathStat, fix: string): TaskError {

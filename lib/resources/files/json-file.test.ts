@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import {
   jsonFile,
-  jsonFileActions,
+  decideJsonFile,
   planJsonFile,
   type JsonFileDesired,
   type JsonFileState,
 } from './json-file.js';
 import type { PathStat } from './path-attributes.js';
+import { run, upload } from '../actions.js';
+import type { Probe } from '../resource.js';
+import { assertFails, output, probeContext } from './fixtures/probes.js';
 
 const path = '/etc/docker/daemon.json';
 const stat = (overrides: Partial<PathStat> = {}): PathStat => ({
@@ -45,7 +48,7 @@ const pretty = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 describe('planJsonFile', () => {
   it('creates a missing file, pretty-printed, with a diff from nothing', () => {
-    const actions = jsonFileActions(absent, want({ mode: '0644' }));
+    const actions = decideJsonFile(absent, want({ mode: '0644' }));
     assert.deepEqual(actions.lines, [`create ${path} (mode 0644)`]);
     assert.equal(actions.write, pretty(daemon));
     assert.equal(
@@ -69,7 +72,7 @@ describe('planJsonFile', () => {
 
   it('merges into a minified file: keeps its other keys, one line per change, a readable key-by-key diff', () => {
     const current = existing('{"debug":true,"log-opts":{"max-size":"50m"},"live-restore":false}');
-    const actions = jsonFileActions(current, want());
+    const actions = decideJsonFile(current, want());
     assert.deepEqual(actions.lines, [
       'log-opts.max-size: "50m" → "10m"',
       'add log-opts.max-file: "3"',
@@ -108,7 +111,7 @@ describe('planJsonFile', () => {
   it('leaves a file alone that differs only in formatting and key order', () => {
     const text =
       '{ "live-restore": true,\n"log-opts": {"max-file": "3", "max-size": "10m"}, "log-driver": "json-file", "debug": false }';
-    assert.deepEqual(planJsonFile(existing(text), want()), { changes: [] });
+    assert.deepEqual(planJsonFile(existing(text), want()), { actions: [], changes: [] });
   });
 
   it('removes the other keys with exclusive', () => {
@@ -138,18 +141,33 @@ describe('planJsonFile', () => {
         error.message.endsWith('fix or remove the file, or set exclusive to replace it.'),
     );
     assert.throws(() => planJsonFile(existing('[1, 2]'), want()), /\(it holds an array\)/);
-    const replaced = jsonFileActions(existing('{"debug": true,}'), want({ exclusive: true }));
+    const replaced = decideJsonFile(existing('{"debug": true,}'), want({ exclusive: true }));
     assert.deepEqual(replaced.lines, ['content (not a JSON object now: replaced)']);
     assert.match(replaced.diff ?? '', /^-\{"debug": true,\}$/m);
     assert.equal(replaced.write, pretty(daemon));
   });
 
   it('changes the mode alone without rewriting', () => {
-    const actions = jsonFileActions(
-      existing(pretty(daemon), { stat: stat({ mode: '0600' }) }),
-      want({ mode: '0644' }),
-    );
+    const current = existing(pretty(daemon), { stat: stat({ mode: '0600' }) });
+    const actions = decideJsonFile(current, want({ mode: '0644' }));
     assert.deepEqual(actions, { lines: ['mode 0600 → 0644'] });
+    assert.deepEqual(planJsonFile(current, want({ mode: '0644' })).actions, [
+      run(`chmod 0644 -- ${path}`, `setting mode/owner of ${path}`, 'FILE_FAILED'),
+    ]);
+  });
+
+  it('writes the merged file, validated, with its attributes', () => {
+    const current = existing('{"debug":true}');
+    const desired = want({ owner: 'root', validate: 'dockerd --validate --config-file %s' });
+    assert.deepEqual(planJsonFile(current, desired).actions, [
+      upload(path, pretty({ debug: true, ...daemon }), {
+        owner: 'root',
+        validate: 'dockerd --validate --config-file %s',
+      }),
+    ]);
+    assert.deepEqual(planJsonFile(absent, want({ mode: '0644' })).actions, [
+      upload(path, pretty(daemon), { mode: '0644' }),
+    ]);
   });
 
   it('waits for an earlier task when the folder or the owner does not exist yet', () => {
@@ -184,5 +202,35 @@ describe('jsonFile options', () => {
     assert.throws(() => jsonFile({ path, content: {}, validate: 'dockerd --validate' }), /must contain %s/);
     assert.throws(() => jsonFile({ path, content: {}, indent: 2.5 }), /indent must be a whole number/);
     assert.throws(() => jsonFile({ path: 'daemon.json', content: {} }), /must be an absolute path/);
+  });
+});
+
+describe('jsonFile probe', () => {
+  const probe = jsonFile({ path, content: daemon }).probe(probeContext()) as Probe<JsonFileState>;
+  const stats = 'type=regular file\nmode=644\nowner=root\nuid=0\ngroup=root\ngid=0\nsize=10\n';
+
+  it('reads the text to merge into, with or without --diff', () => {
+    assert.deepEqual(probe.parse(output(`${stats}text=eyJkZWJ1ZyI6dHJ1ZX0=\n`)), {
+      stat: stat(),
+      parentExists: true,
+      ownerMissing: false,
+      groupMissing: false,
+      text: '{"debug":true}',
+    });
+    const missing = probe.parse(output('parent_missing=1\n'));
+    assert.deepEqual([missing.stat, missing.parentExists, missing.text], [undefined, false, undefined]);
+  });
+
+  it('fails on a file too large or unreadable', () => {
+    assertFails(
+      () => probe.parse(output(`${stats}too_large=1\n`)),
+      'JSON_FILE_TOO_LARGE',
+      `web-1: ${path} is larger than 1 MiB; jsonFile manages configuration files only.`,
+    );
+    assertFails(
+      () => probe.parse(output(`${stats}text=\nunreadable=1\n\n`)),
+      'FILE_UNREADABLE',
+      `web-1: cannot read ${path} to merge into it; run the task with become.`,
+    );
   });
 });

@@ -1,6 +1,4 @@
 import { OptionsError, TaskError } from '../../errors.js';
-import { parseKeyValues } from '../../facts/key-values.js';
-import { sh } from '../../transport/shell.js';
 import { absolutePath } from './absolute-path.js';
 import { contentDiff } from './content-diff.js';
 import { normalizeMode } from './file-mode.js';
@@ -8,15 +6,15 @@ import { isJsonObject, jsonChanges, jsonEqual, mergeJson, type JsonObject } from
 import {
   attributeChanges,
   describeAttributes,
+  fileProbeValues,
   fileWriteBlocker,
-  parseStat,
-  writeFileOrAttributes,
-  statScript,
+  parseWriteTarget,
+  writeFileActions,
+  writeTargetScript,
   type PathAttributes,
-  type PathStat,
+  type WriteTarget,
 } from './path-attributes.js';
-import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { noChange, type Plan, type Resource } from '../resource.js';
 
 export interface JsonFileOptions {
   /** Absolute path of the JSON file on the host. */
@@ -40,12 +38,8 @@ export interface JsonFileOptions {
 }
 
 /** What the probe read about the file. */
-export interface JsonFileState {
-  stat?: PathStat;
-  parentExists: boolean;
-  ownerMissing: boolean;
-  groupMissing: boolean;
-  /** The current text of a regular file. */
+export interface JsonFileState extends WriteTarget {
+  /** The current text of a regular file: the merge needs it, with or without `--diff`. */
   text?: string;
 }
 
@@ -54,10 +48,11 @@ export interface JsonFileDesired extends PathAttributes {
   content: JsonObject;
   exclusive: boolean;
   indent: number;
+  validate?: string;
 }
 
-/** What apply writes (undefined: the content is already right), with the plan's lines and diff. */
-export interface JsonFileActions {
+/** What the plan writes (undefined: the content is already right), with its lines and diff. */
+export interface JsonFileDecision {
   lines: string[];
   diff?: string;
   write?: string;
@@ -108,6 +103,7 @@ export function jsonFile(options: JsonFileOptions): Resource<JsonFileState> {
     content,
     exclusive: options.exclusive ?? false,
     indent,
+    validate: options.validate,
     mode: options.mode === undefined ? undefined : normalizeMode(options.mode, where),
     owner: options.owner,
     group: options.group,
@@ -116,69 +112,55 @@ export function jsonFile(options: JsonFileOptions): Resource<JsonFileState> {
   return {
     kind: 'json-file',
     id: path,
-    async probe(ctx) {
-      const script = [
-        String(sh`p=${path}`),
-        '[ -d "$(dirname -- "$p")" ] || echo parent_missing=1',
-        statScript(desired),
+    probe: (ctx) => ({
+      script: [
+        writeTargetScript(path, desired),
         'if [ -f "$p" ] && [ ! -L "$p" ]; then',
         `  if [ "$(stat -c %s -- "$p")" -gt ${sizeLimit} ]; then echo too_large=1`,
-        `  else printf 'text='; base64 -w0 < "$p" || echo unreadable=1; echo; fi`,
+        // On its own line: after 'text=' it would read as the text.
+        `  else printf 'text='; base64 -w0 < "$p" || { echo; echo unreadable=1; }; echo; fi`,
         'fi',
-      ].join('\n');
-      const result = await runChecked(ctx.transport, script, `probing ${path}`, { code: 'PROBE_FAILED' });
-      const values = parseKeyValues(result.stdout);
-      if (values.has('unreadable'))
-        throw new TaskError(
-          'FILE_UNREADABLE',
-          `${ctx.transport.hostName}: cannot read ${path} to merge into it; run the task with become.`,
-        );
-      if (values.has('too_large'))
-        throw new TaskError(
-          'JSON_FILE_TOO_LARGE',
-          `${ctx.transport.hostName}: ${path} is larger than 1 MiB; jsonFile manages configuration files only.`,
-        );
-      const text = values.get('text');
-      return {
-        stat: parseStat(values),
-        parentExists: !values.has('parent_missing'),
-        ownerMissing: values.has('owner_missing'),
-        groupMissing: values.has('group_missing'),
-        text: text === undefined ? undefined : Buffer.from(text, 'base64').toString('utf8'),
-      };
-    },
+      ].join('\n'),
+      parse(result) {
+        const values = fileProbeValues(ctx.transport.hostName, path, result, ' to merge into it');
+        if (values.has('too_large'))
+          throw new TaskError(
+            'JSON_FILE_TOO_LARGE',
+            `${ctx.transport.hostName}: ${path} is larger than 1 MiB; jsonFile manages configuration files only.`,
+          );
+        const text = values.get('text');
+        return {
+          ...parseWriteTarget(values),
+          text: text === undefined ? undefined : Buffer.from(text, 'base64').toString('utf8'),
+        };
+      },
+    }),
     plan: (current) => planJsonFile(current, desired),
-    async apply(ctx, current) {
-      const actions = jsonFileActions(current, desired);
-      const { mode, owner, group } = desired;
-      await writeFileOrAttributes(
-        ctx.transport,
-        path,
-        actions.write,
-        { mode, owner, group },
-        {
-          validate: options.validate,
-        },
-      );
-    },
   };
 }
 
 /** The plan of a JSON file: pure, from the probed file and the wanted keys. */
 export function planJsonFile(current: JsonFileState, desired: JsonFileDesired): Plan {
-  const { lines, diff, blocker } = jsonFileActions(current, desired);
-  return { changes: lines, ...(diff ? { diff } : {}), ...(blocker ? { needsEarlierChanges: blocker } : {}) };
+  const { lines, diff, write, blocker } = decideJsonFile(current, desired);
+  if (lines.length === 0) return noChange();
+  const { path, mode, owner, group, validate } = desired;
+  return {
+    actions: writeFileActions(path, write, { mode, owner, group }, { validate }),
+    changes: lines,
+    ...(diff ? { diff } : {}),
+    ...(blocker ? { needsEarlierChanges: blocker } : {}),
+  };
 }
 
 /**
  * Decides the new content and the plan lines. Throws when something other than a regular file is in the way,
  * or (without `exclusive`) when the current file is not a JSON object to merge into.
  */
-export function jsonFileActions(current: JsonFileState, desired: JsonFileDesired): JsonFileActions {
+export function decideJsonFile(current: JsonFileState, desired: JsonFileDesired): JsonFileDecision {
   const { stat } = current;
   const { path } = desired;
   const pretty = (value: unknown) => `${JSON.stringify(value, null, desired.indent)}\n`;
-  const actions: JsonFileActions = { lines: [] };
+  const decision: JsonFileDecision = { lines: [] };
   if (stat && stat.type !== 'file')
     throw new TaskError(
       'NOT_A_FILE',
@@ -186,9 +168,9 @@ export function jsonFileActions(current: JsonFileState, desired: JsonFileDesired
     );
 
   if (!stat) {
-    actions.write = pretty(desired.content);
-    actions.lines.push(`create ${path}${describeAttributes(desired)}`);
-    actions.diff = contentDiff(path, '', actions.write);
+    decision.write = pretty(desired.content);
+    decision.lines.push(`create ${path}${describeAttributes(desired)}`);
+    decision.diff = contentDiff(path, '', decision.write);
   } else {
     const text = current.text ?? '';
     const parsed = parseObject(text);
@@ -201,21 +183,21 @@ export function jsonFileActions(current: JsonFileState, desired: JsonFileDesired
     }
     const merged = desired.exclusive ? desired.content : mergeJson(parsed ?? {}, desired.content);
     if (parsed === undefined) {
-      actions.write = pretty(merged);
-      actions.lines.push('content (not a JSON object now: replaced)');
-      actions.diff = contentDiff(path, text, actions.write);
+      decision.write = pretty(merged);
+      decision.lines.push('content (not a JSON object now: replaced)');
+      decision.diff = contentDiff(path, text, decision.write);
     } else if (!jsonEqual(parsed, merged)) {
-      actions.write = pretty(merged);
-      actions.lines.push(...jsonChanges(parsed, merged));
-      actions.diff = contentDiff(path, pretty(parsed), actions.write);
+      decision.write = pretty(merged);
+      decision.lines.push(...jsonChanges(parsed, merged));
+      decision.diff = contentDiff(path, pretty(parsed), decision.write);
     }
-    actions.lines.push(...attributeChanges(stat, desired));
+    decision.lines.push(...attributeChanges(stat, desired));
   }
-  if (actions.lines.length > 0) {
+  if (decision.lines.length > 0) {
     const blocker = fileWriteBlocker(path, desired, current);
-    if (blocker) actions.blocker = blocker;
+    if (blocker) decision.blocker = blocker;
   }
-  return actions;
+  return decision;
 }
 
 /** The file's object; an empty file counts as `{}`. Undefined when it is not JSON or not an object. */

@@ -1,7 +1,10 @@
 import { dirname } from 'node:path';
 import { sh, raw, type ShellCommand } from '../../transport/shell.js';
-import type { Transport, UploadOptions } from '../../transport/transport.js';
-import { runChecked } from '../commands/run-checked.js';
+import { TaskError } from '../../errors.js';
+import { parseKeyValues } from '../../facts/key-values.js';
+import type { ExecResult, UploadOptions } from '../../transport/transport.js';
+import { checkExit } from '../commands/run-checked.js';
+import { run, upload, type Action } from '../actions.js';
 
 /** Mode and ownership a file or directory should have; unset means "leave as it is". */
 export interface PathAttributes {
@@ -66,6 +69,55 @@ export function parseStat(values: Map<string, string>): PathStat | undefined {
     gid: values.get('gid') ?? '',
     size: Number(values.get('size') ?? 0),
   };
+}
+
+/** What the probe of a file to write reads: the path's stat; whether its folder, owner and group exist. */
+export interface WriteTarget {
+  /** undefined when nothing exists at the path. */
+  stat?: PathStat;
+  parentExists: boolean;
+  ownerMissing: boolean;
+  groupMissing: boolean;
+}
+
+/** Shell lines that set "$p" to the path and print what `parseWriteTarget` reads. */
+export function writeTargetScript(path: string, attributes: PathAttributes): string {
+  return [
+    String(sh`p=${path}`),
+    '[ -d "$(dirname -- "$p")" ] || echo parent_missing=1',
+    statScript(attributes),
+  ].join('\n');
+}
+
+/** Reads the output of `writeTargetScript`. */
+export function parseWriteTarget(values: Map<string, string>): WriteTarget {
+  return {
+    stat: parseStat(values),
+    parentExists: !values.has('parent_missing'),
+    ownerMissing: values.has('owner_missing'),
+    groupMissing: values.has('group_missing'),
+  };
+}
+
+/**
+ * The `key=value` lines of a file's probe, or its error: PROBE_FAILED when the script failed, FILE_UNREADABLE
+ * when it printed `unreadable=1` (the login user may not read the file; `purpose` says what for).
+ */
+export function fileProbeValues(
+  hostName: string,
+  path: string,
+  result: ExecResult,
+  purpose = '',
+): Map<string, string> {
+  const values = parseKeyValues(
+    checkExit(hostName, result, `probing ${path}`, { code: 'PROBE_FAILED' }).stdout,
+  );
+  if (values.has('unreadable'))
+    throw new TaskError(
+      'FILE_UNREADABLE',
+      `${hostName}: cannot read ${path}${purpose}; run the task with become.`,
+    );
+  return values;
 }
 
 /** Why the attributes cannot be set yet (a user or group an earlier task creates), for Plan.needsEarlierChanges. */
@@ -133,21 +185,24 @@ const isNumeric = (id: string) => /^\d+$/.test(id);
 const sameId = (wanted: string, name: string, id: string) => wanted === (isNumeric(wanted) ? id : name);
 
 /**
- * Applies a regular file's plan: new content goes up atomically (validated, with the attributes), else only
- * the mode and owner that differ are set, in one command.
+ * The actions of a regular file's plan: new content goes up atomically (validated, with the attributes), else
+ * the mode and owner are set in one command, the file left in place.
  */
-export async function writeFileOrAttributes(
-  transport: Transport,
+export function writeFileActions(
   path: string,
   content: string | Buffer | undefined,
   attributes: PathAttributes,
-  upload: Pick<UploadOptions, 'validate' | 'backup'> = {},
-): Promise<void> {
+  options: Pick<UploadOptions, 'validate' | 'backup'> = {},
+): Action[] {
   if (content !== undefined) {
     // The atomic upload fails with the validator's output and leaves the old file in place.
-    await transport.upload(path, content, { ...attributes, ...upload });
-    return;
+    return [upload(path, content, definedOnly({ ...attributes, ...options }))];
   }
   const command = setAttributesCommand(path, attributes);
-  if (command) await runChecked(transport, command, `setting mode/owner of ${path}`, { code: 'FILE_FAILED' });
+  return command ? [run(command, `setting mode/owner of ${path}`, 'FILE_FAILED')] : [];
+}
+
+/** The options without their unset members, so that plans compare equal to the actions a test writes. */
+function definedOnly<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as T;
 }

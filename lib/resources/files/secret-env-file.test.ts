@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { PathStat } from './path-attributes.js';
-import { desiredEnvFile, planSecretEnvFile, type SecretEnvFileState } from './secret-env-file.js';
+import { upload } from '../actions.js';
+import type { Probe } from '../resource.js';
+import { assertFails, output, probeContext } from './fixtures/probes.js';
+import {
+  desiredEnvFile,
+  planSecretEnvFile,
+  secretEnvFile,
+  type SecretEnvFileState,
+} from './secret-env-file.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const stat: PathStat = {
@@ -52,13 +60,14 @@ describe('planSecretEnvFile', () => {
   it('creates a missing file naming its variables, with a diff that masks every value', () => {
     const plan = planSecretEnvFile(base, want);
     assert.deepEqual(plan.changes, ['create /opt/app/.env (mode 0600): DB_PASSWORD, API_TOKEN']);
+    assert.deepEqual(plan.actions, [upload('/opt/app/.env', want.content, { mode: '0600' })]);
     assert.match(plan.diff ?? '', /\+DB_PASSWORD=\*\*\*\n\+API_TOKEN=\*\*\*\n/);
     assert.ok(!plan.diff?.includes('s3cr3t') && !plan.diff?.includes('tok-123'));
   });
 
   it('changes nothing when the file hash matches', () => {
     const current: SecretEnvFileState = { ...base, stat, sha256: sha(want.content.toString()) };
-    assert.deepEqual(planSecretEnvFile(current, want), { changes: [] });
+    assert.deepEqual(planSecretEnvFile(current, want), { actions: [], changes: [] });
   });
 
   it('names rotated, added and removed variables from line hashes; the old value is never known', () => {
@@ -75,6 +84,7 @@ describe('planSecretEnvFile', () => {
       'remove OLD_KEY',
       'mode 0644 → 0600',
     ]);
+    assert.deepEqual(plan.actions, [upload('/opt/app/.env', want.content, { mode: '0600' })]);
     assert.equal(
       plan.diff,
       [
@@ -99,6 +109,47 @@ describe('planSecretEnvFile', () => {
     assert.equal(
       planSecretEnvFile({ ...base, parentExists: false }, want).needsEarlierChanges,
       'directory /opt/app does not exist yet',
+    );
+  });
+});
+
+describe('secretEnvFile probe', () => {
+  const probe = secretEnvFile({
+    path: '/opt/app/.env',
+    values: { DB_PASSWORD: 's3cr3t $x "y" #z', API_TOKEN: 'tok-123' },
+    owner: 'app',
+  }).probe(probeContext(true)) as Probe<SecretEnvFileState>;
+  const stats = 'type=regular file\nmode=600\nowner=root\nuid=0\ngroup=root\ngid=0\nsize=80\n';
+
+  it('sends hashes only, even with --diff: never a value', () => {
+    assert.doesNotMatch(probe.script, /base64|cat /);
+    assert.ok(!probe.script.includes('s3cr3t') && !probe.script.includes('tok-123'));
+  });
+
+  it('reads the hash of each line when the file differs', () => {
+    const stdout = `${stats}sha256=${sha('old')}\nline.DB_PASSWORD=${sha('x')}\nline.OLD=${sha('y')}\n`;
+    assert.deepEqual(probe.parse(output(stdout)), {
+      ...base,
+      stat,
+      sha256: sha('old'),
+      lines: { DB_PASSWORD: sha('x'), OLD: sha('y') },
+    });
+  });
+
+  it('reads a missing file whose owner an earlier task creates', () => {
+    assert.deepEqual(probe.parse(output('owner_missing=1\n')), {
+      ...base,
+      stat: undefined,
+      ownerMissing: true,
+      sha256: undefined,
+    });
+  });
+
+  it('fails on a file it may not read', () => {
+    assertFails(
+      () => probe.parse(output(`${stats}unreadable=1\n`)),
+      'FILE_UNREADABLE',
+      'web-1: cannot read /opt/app/.env to compare it; run the task with become.',
     );
   });
 });

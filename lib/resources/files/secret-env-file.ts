@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { OptionsError, TaskError } from '../../errors.js';
-import { parseKeyValues } from '../../facts/key-values.js';
 import { sh } from '../../transport/shell.js';
 import { absolutePath } from './absolute-path.js';
 import { contentDiff } from './content-diff.js';
@@ -8,14 +7,15 @@ import { normalizeMode } from './file-mode.js';
 import {
   attributeChanges,
   describeAttributes,
+  fileProbeValues,
   fileWriteBlocker,
-  parseStat,
-  statScript,
+  parseWriteTarget,
+  writeFileActions,
+  writeTargetScript,
   type PathAttributes,
-  type PathStat,
+  type WriteTarget,
 } from './path-attributes.js';
-import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { noChange, type Plan, type Resource } from '../resource.js';
 
 export interface SecretEnvFileOptions {
   /** Absolute path on the host, e.g. '/opt/app/.env'. */
@@ -29,11 +29,7 @@ export interface SecretEnvFileOptions {
 }
 
 /** What the probe read: attributes, and a hash per variable line (never a value). */
-export interface SecretEnvFileState {
-  stat?: PathStat;
-  parentExists: boolean;
-  ownerMissing: boolean;
-  groupMissing: boolean;
+export interface SecretEnvFileState extends WriteTarget {
   sha256?: string;
   /** sha256 of each `NAME=...` line, by name; read only when the file's hash differs from the wanted one. */
   lines?: Record<string, string>;
@@ -69,36 +65,30 @@ export function secretEnvFile(options: SecretEnvFileOptions): Resource<SecretEnv
   return {
     kind: 'env-file',
     id: desired.path,
-    async probe(ctx) {
-      const result = await runChecked(ctx.transport, probeScript(desired), `probing ${desired.path}`, {
-        code: 'PROBE_FAILED',
-      });
-      const values = parseKeyValues(result.stdout);
-      if (values.has('unreadable'))
-        throw new TaskError(
-          'FILE_UNREADABLE',
-          `${ctx.transport.hostName}: cannot read ${desired.path} to compare it; run the task with become.`,
-        );
-      const lines = [...values].filter(([key]) => key.startsWith('line.'));
-      return {
-        stat: parseStat(values),
-        parentExists: !values.has('parent_missing'),
-        ownerMissing: values.has('owner_missing'),
-        groupMissing: values.has('group_missing'),
-        sha256: values.get('sha256'),
-        ...(values.has('sha256') && values.get('sha256') !== sha256(desired.content)
-          ? { lines: Object.fromEntries(lines.map(([key, hash]) => [key.slice('line.'.length), hash])) }
-          : {}),
-      };
-    },
+    probe: (ctx) => ({
+      script: probeScript(desired),
+      parse: (result) =>
+        parseSecretEnvFileProbe(
+          fileProbeValues(ctx.transport.hostName, desired.path, result, ' to compare it'),
+          desired,
+        ),
+    }),
     plan: (current) => planSecretEnvFile(current, desired),
-    async apply(ctx) {
-      await ctx.transport.upload(desired.path, desired.content, {
-        mode: desired.mode,
-        owner: desired.owner,
-        group: desired.group,
-      });
-    },
+  };
+}
+
+/** Reads the `key=value` lines of the probe script: the line hashes count only when the file differs. */
+function parseSecretEnvFileProbe(
+  values: Map<string, string>,
+  desired: SecretEnvFileDesired,
+): SecretEnvFileState {
+  const lines = [...values].filter(([key]) => key.startsWith('line.'));
+  return {
+    ...parseWriteTarget(values),
+    sha256: values.get('sha256'),
+    ...(values.has('sha256') && values.get('sha256') !== sha256(desired.content)
+      ? { lines: Object.fromEntries(lines.map(([key, hash]) => [key.slice('line.'.length), hash])) }
+      : {}),
   };
 }
 
@@ -165,8 +155,16 @@ export function planSecretEnvFile(current: SecretEnvFileState, desired: SecretEn
     }
     changes.push(...attributeChanges(stat, desired));
   }
-  const blocker = changes.length === 0 ? undefined : fileWriteBlocker(desired.path, desired, current);
-  return { changes, ...(diff ? { diff } : {}), ...(blocker ? { needsEarlierChanges: blocker } : {}) };
+  if (changes.length === 0) return noChange();
+  const { path, content, mode, owner, group } = desired;
+  const blocker = fileWriteBlocker(path, desired, current);
+  return {
+    // The whole file even for a mode change alone: it is small, and one atomic write sets everything.
+    actions: writeFileActions(path, content, { mode, owner, group }),
+    changes,
+    ...(diff ? { diff } : {}),
+    ...(blocker ? { needsEarlierChanges: blocker } : {}),
+  };
 }
 
 /** The file as a diff shows it: names only, every value masked, changed ones marked. */
@@ -176,9 +174,7 @@ function masked(names: string[], changed: Set<string>): string {
 
 function probeScript(desired: SecretEnvFileDesired): string {
   return [
-    String(sh`p=${desired.path}`),
-    '[ -d "$(dirname -- "$p")" ] || echo parent_missing=1',
-    statScript(desired),
+    writeTargetScript(desired.path, desired),
     'if [ -f "$p" ] && [ ! -L "$p" ]; then',
     '  sum=$(sha256sum < "$p") || { echo unreadable=1; exit 0; }',
     '  echo "sha256=${sum%% *}"',
