@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import nunjucks from 'nunjucks';
+import type Nunjucks from 'nunjucks';
 import { stringify } from 'yaml';
 import { TaskError } from '../../errors.js';
 
@@ -11,6 +12,8 @@ import { TaskError } from '../../errors.js';
  * used filters are added to nunjucks' own (which cover Jinja2's, `default` included).
  */
 export function renderTemplate(template: string | URL, vars: Record<string, unknown>): string {
+  // Loaded on first use: a playbook without templates does not pay for nunjucks at start.
+  const nunjucks = createRequire(import.meta.url)('nunjucks') as typeof Nunjucks;
   const path = template instanceof URL ? fileURLToPath(template) : template;
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(dirname(path), { noCache: true }), {
     autoescape: false,
