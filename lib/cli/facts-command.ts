@@ -20,6 +20,7 @@ export function factsCommand(): Command {
         { coreFacts },
         { gatherFactValues },
         { sshdFact },
+        { composeFact },
         { loadInventory, selectHosts },
         { redact },
         { hostConnector },
@@ -27,6 +28,7 @@ export function factsCommand(): Command {
         import('../facts/core-facts.js'),
         import('../facts/define-fact.js'),
         import('../../roles/harden-ssh/sshd-fact.js'),
+        import('../resources/docker/compose-fact.js'),
         import('../inventory/index.js'),
         import('../secrets/index.js'),
         import('../engine/run-from-files.js'),
@@ -35,8 +37,12 @@ export function factsCommand(): Command {
       const [host] = selectHosts(inventory, name);
       const transport = await hostConnector(connectionOptions(flags), warnOnStderr)(host);
       try {
-        const values = await gatherFactValues(transport, [coreFacts, sshdFact]);
-        const facts = { ...(values.get(coreFacts) as object), sshd: values.get(sshdFact) };
+        const values = await gatherFactValues(transport, [coreFacts, sshdFact, composeFact]);
+        const facts = {
+          ...(values.get(coreFacts) as object),
+          sshd: values.get(sshdFact),
+          compose: values.get(composeFact),
+        };
         process.stdout.write(redact(JSON.stringify(facts, null, 2)) + '\n');
       } finally {
         await transport.close();

@@ -21,11 +21,8 @@ if command -v systemd-detect-virt >/dev/null; then echo "virt=$(systemd-detect-v
 elif [ -e /.dockerenv ]; then echo virt=docker
 elif [ -e /run/.containerenv ]; then echo virt=podman
 fi
-for tool in apt-get systemctl sudo ufw docker docker-compose; do
+for tool in apt-get systemctl sudo ufw docker; do
   command -v "$tool" >/dev/null && echo "tool.$tool=yes"
 done
-if command -v docker >/dev/null && docker compose version >/dev/null 2>&1; then echo compose=v2
-elif command -v docker-compose >/dev/null; then echo compose=v1
-fi
 exit 0
 `;

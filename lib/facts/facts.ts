@@ -32,7 +32,5 @@ export interface Facts {
     sudo: boolean;
     ufw: boolean;
     docker: boolean;
-    /** 'v2' for the `docker compose` plugin, 'v1' for `docker-compose`, or none. */
-    compose: 'v2' | 'v1' | 'none';
   };
 }

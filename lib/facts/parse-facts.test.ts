@@ -25,7 +25,7 @@ describe('parseFacts', () => {
       init: 'systemd',
       virtualization: 'docker',
       packageManager: 'apt',
-      tools: { apt: true, systemctl: true, sudo: true, ufw: false, docker: false, compose: 'none' },
+      tools: { apt: true, systemctl: true, sudo: true, ufw: false, docker: false },
     });
   });
 
@@ -45,7 +45,6 @@ describe('parseFacts', () => {
       sudo: true,
       ufw: true,
       docker: true,
-      compose: 'v2',
     });
   });
 
@@ -62,7 +61,6 @@ describe('parseFacts', () => {
     assert.equal(facts.cpus, 0);
     assert.equal(facts.memoryMb, 0);
     assert.equal(facts.virtualization, 'unknown');
-    assert.equal(facts.tools.compose, 'v1');
   });
 
   it('unquotes os-release values with shell escapes', () => {

@@ -14,7 +14,6 @@ export function parseFacts(text: string): Facts {
   const osId = get('os.ID');
   const idLike = get('os.ID_LIKE').split(/\s+/);
   const uid = get('uid');
-  const compose = get('compose');
   return {
     hostname: get('hostname'),
     user: get('user'),
@@ -40,7 +39,6 @@ export function parseFacts(text: string): Facts {
       sudo: yes('tool.sudo'),
       ufw: yes('tool.ufw'),
       docker: yes('tool.docker'),
-      compose: compose === 'v2' || compose === 'v1' ? compose : 'none',
     },
   };
 }
