@@ -52,7 +52,7 @@ describe('shipping images: a failure on either side stops both', function () {
   it('stops docker save here when the load there stops early (its timeout)', async () => {
     const image = await ensureHostImage();
     const resource = dockerImages({ images: [image], timeoutMs: 300 });
-    const current = { docker: true, onHost: { [image]: undefined }, local: await localImages([image]) };
+    const current = { docker: true, onHost: { [image]: undefined }, local: localImages([image]) };
     await assert.rejects(
       executePlan(resource, resource.plan(current), current, await localContext()),
       (error: Error) => {

@@ -1,11 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
+import { execFileSync, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { OptionsError, TaskError } from '../../errors.js';
 import { parseKeyValues } from '../../facts/key-values.js';
 import { sh } from '../../transport/shell.js';
-import type { Plan, Resource } from '../resource.js';
+import { custom } from '../actions.js';
+import type { Plan, Resource, ResourceContext } from '../resource.js';
 import { lastLines, runChecked } from '../commands/run-checked.js';
 
 export interface DockerImagesOptions {
@@ -29,7 +29,10 @@ export interface DockerImagesState {
   local: Record<string, LocalImage>;
 }
 
-const run = promisify(execFile);
+/** An image to ship, with the id and size it has on the control machine. */
+export interface ShippedImage extends LocalImage {
+  image: string;
+}
 
 /**
  * Ships images from the control machine to the host without a registry: `docker save` here, gzipped,
@@ -55,99 +58,129 @@ export function dockerImages(options: DockerImagesOptions): Resource<DockerImage
         'DOCKER_IMAGE_NAME',
         `dockerImages: '${image}' is not an image reference such as 'example/web:1.4.2'.`,
       );
+  const script = [
+    'command -v docker >/dev/null 2>&1 || { echo docker=missing; exit 0; }',
+    ...images.map((image, i) =>
+      String(sh`echo "image.${i}=$(docker image inspect --format '{{.Id}}' ${image} 2>/dev/null)"`),
+    ),
+  ].join('\n');
+  // Read once per resource: every probe of the run compares with the same ids.
+  let local: Record<string, LocalImage> | undefined;
 
   return {
     kind: 'docker-images',
     id: images.join(', '),
-    async probe(ctx) {
-      const local = await localImages(images);
-      const script = [
-        'command -v docker >/dev/null 2>&1 || { echo docker=missing; exit 0; }',
-        ...images.map((image, i) =>
-          String(sh`echo "image.${i}=$(docker image inspect --format '{{.Id}}' ${image} 2>/dev/null)"`),
-        ),
-      ].join('\n');
-      const result = await runChecked(ctx.transport, script, 'reading the images on the host', {
-        code: 'PROBE_FAILED',
-      });
-      const values = parseKeyValues(result.stdout);
-      return {
-        docker: values.get('docker') !== 'missing',
-        onHost: Object.fromEntries(images.map((image, i) => [image, values.get(`image.${i}`) || undefined])),
-        local,
-      };
+    probe() {
+      const here = (local ??= localImages(images));
+      return { script, parse: ({ stdout }) => parseDockerImagesProbe(stdout, images, here) };
     },
     plan: (current) => planDockerImages(current),
-    async apply(ctx, current) {
-      const wanted = toShip(current);
-      const size = wanted.reduce((sum, image) => sum + current.local[image].size, 0);
-      const { archive, saved } = saveGzipped(wanted);
-      const check = wanted.map((image, i) =>
-        String(sh`echo "image.${i}=$(docker image inspect --format '{{.Id}}' ${image})"`),
-      );
-      const [load, save] = await Promise.allSettled([
-        runChecked(
-          ctx.transport,
-          ['docker load -q', ...check].join(' && '),
-          `loading ${wanted.join(', ')} (${megabytes(size)})`,
-          { code: 'DOCKER_LOAD_FAILED', stdin: archive, timeoutMs: options.timeoutMs ?? 15 * 60_000 },
-        ),
-        saved,
-      ]);
-      // A failed save here cuts the archive short, and the load there fails for it: name both.
-      if (save.status === 'rejected' && load.status === 'rejected')
-        throw new TaskError(
-          'DOCKER_LOAD_FAILED',
-          `${(load.reason as Error).message}\n${(save.reason as Error).message}`,
-        );
-      if (load.status === 'rejected') throw load.reason;
-      if (save.status === 'rejected') throw save.reason;
-      const loaded = parseKeyValues(load.value.stdout);
-      const wrong = wanted.filter((image, i) => loaded.get(`image.${i}`) !== current.local[image].id);
-      if (wrong.length > 0)
-        throw new TaskError(
-          'DOCKER_LOAD_FAILED',
-          `${ctx.transport.hostName}: after docker load, ${wrong.join(', ')} still has another id than on the control machine.`,
-        );
-    },
+    execute: (ctx, action) =>
+      shipImages(ctx, action.images as ShippedImage[], options.timeoutMs ?? 15 * 60_000),
+  };
+}
+
+/** Reads the probe's `key=value` lines: the id on the host of each image, by its place in `images`. */
+export function parseDockerImagesProbe(
+  stdout: string,
+  images: string[],
+  local: Record<string, LocalImage>,
+): DockerImagesState {
+  const values = parseKeyValues(stdout);
+  return {
+    docker: values.get('docker') !== 'missing',
+    onHost: Object.fromEntries(images.map((image, i) => [image, values.get(`image.${i}`) || undefined])),
+    local,
   };
 }
 
 /** The plan of shipping images: pure, from the ids here and there. */
 export function planDockerImages(current: DockerImagesState): Plan {
-  const changes = toShip(current).map((image) => {
+  const wanted = toShip(current);
+  const changes = wanted.map((image) => {
     const { id, size } = current.local[image];
     const there = current.onHost[image];
     return there === undefined
       ? `ship ${image} (${shortId(id)}, ${megabytes(size)}, not on the host)`
       : `ship ${image} (${shortId(there)} → ${shortId(id)}, ${megabytes(size)})`;
   });
+  const images: ShippedImage[] = wanted.map((image) => ({ image, ...current.local[image] }));
   return {
+    actions: wanted.length > 0 ? [custom('ship-images', { images })] : [],
     changes,
     ...(changes.length > 0 && !current.docker ? { needsEarlierChanges: 'docker is not installed yet' } : {}),
   };
+}
+
+/**
+ * Streams the images from here into `docker load` there, then checks that each has the id it has here.
+ * A failed save here cuts the archive short, and the load there fails for it: the error names both.
+ */
+async function shipImages(ctx: ResourceContext, wanted: ShippedImage[], timeoutMs: number): Promise<void> {
+  const names = wanted.map(({ image }) => image);
+  const size = wanted.reduce((sum, { size }) => sum + size, 0);
+  const { archive, saved } = saveGzipped(names);
+  const check = names.map((image, i) =>
+    String(sh`echo "image.${i}=$(docker image inspect --format '{{.Id}}' ${image})"`),
+  );
+  const [load, save] = await Promise.allSettled([
+    runChecked(
+      ctx.transport,
+      ['docker load -q', ...check].join(' && '),
+      `loading ${names.join(', ')} (${megabytes(size)})`,
+      {
+        code: 'DOCKER_LOAD_FAILED',
+        stdin: archive,
+        timeoutMs,
+      },
+    ),
+    saved,
+  ]);
+  if (save.status === 'rejected' && load.status === 'rejected')
+    throw new TaskError(
+      'DOCKER_LOAD_FAILED',
+      `${(load.reason as Error).message}\n${(save.reason as Error).message}`,
+    );
+  if (load.status === 'rejected') throw load.reason;
+  if (save.status === 'rejected') throw save.reason;
+  const loaded = parseKeyValues(load.value.stdout);
+  const wrong = wanted.filter(({ id }, i) => loaded.get(`image.${i}`) !== id).map(({ image }) => image);
+  if (wrong.length > 0)
+    throw new TaskError(
+      'DOCKER_LOAD_FAILED',
+      `${ctx.transport.hostName}: after docker load, ${wrong.join(', ')} still has another id than on the control machine.`,
+    );
 }
 
 function toShip(current: DockerImagesState): string[] {
   return Object.keys(current.local).filter((image) => current.onHost[image] !== current.local[image].id);
 }
 
-/** The id and size of each image on the control machine; fails naming an image it does not have. */
-export async function localImages(images: string[]): Promise<Record<string, LocalImage>> {
-  const found: Record<string, LocalImage> = {};
-  for (const image of images) {
-    const result = await run('docker', ['image', 'inspect', '--format', '{{.Id}} {{.Size}}', image]).catch(
-      (error: { stderr?: string; message: string }) => {
-        throw new OptionsError(
-          'IMAGE_NOT_LOCAL',
-          `image ${image} is not on the control machine (${lastLines(error.stderr || error.message, 1)}); build or pull it there first (docker build -t ${image} .).`,
-        );
-      },
+/**
+ * The id and size of each image on the control machine; fails naming an image it does not have.
+ * Synchronous, as a probe hands its script over at once (to go with the role's other probes): one short
+ * `docker image inspect` here per image.
+ */
+export function localImages(images: string[]): Record<string, LocalImage> {
+  return Object.fromEntries(images.map((image) => [image, localImage(image)]));
+}
+
+function localImage(image: string): LocalImage {
+  let output: string;
+  try {
+    output = execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}} {{.Size}}', image], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    const { stderr, message } = error as { stderr?: string; message: string };
+    throw new OptionsError(
+      'IMAGE_NOT_LOCAL',
+      `image ${image} is not on the control machine (${lastLines(stderr || message, 1)}); build or pull it there first (docker build -t ${image} .).`,
     );
-    const [id, size] = result.stdout.trim().split(' ');
-    found[image] = { id, size: Number(size) };
   }
-  return found;
+  const [id, size] = output.trim().split(' ');
+  return { id, size: Number(size) };
 }
 
 /**
