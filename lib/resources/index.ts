@@ -89,6 +89,7 @@ export {
   type DockerImagesState,
   type LocalImage,
 } from './docker/docker-images.js';
+export { composeFact, type ComposeFlavour } from './docker/compose-fact.js';
 export {
   composeProject,
   planComposeProject,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { custom, run } from '../actions.js';
 import {
   composeProject,
   parseProbe,
@@ -45,11 +46,18 @@ const state = (overrides: Partial<ComposeProjectState> = {}): ComposeProjectStat
 });
 const desired = (overrides: Partial<ComposeProjectDesired> = {}): ComposeProjectDesired => ({
   project: 'app',
+  directory: '/opt/app',
+  file: 'docker-compose.yml',
   state: 'present',
   services: { web: { configHash: 'h-web', image: 'web:1' }, db: { configHash: 'h-db', image: 'db:1' } },
+  shippedImages: ['web:1'],
+  pull: true,
+  healthTimeoutMs: 120_000,
   removeVolumes: false,
   ...overrides,
 });
+const step = (command: string, what: string) =>
+  run(`cd /opt/app && ${command}`, `${what} (compose project app)`, 'COMPOSE_FAILED', { timeoutMs: 900_000 });
 
 describe('parseProbe', () => {
   it('reads the compose flavour, the file, containers, image ids and volumes', () => {
@@ -95,7 +103,39 @@ describe('parseProbe', () => {
 
 describe('planComposeProject', () => {
   it('changes nothing when every service runs with its hash label and image', () => {
-    assert.deepEqual(planComposeProject(state(), desired()), { changes: [] });
+    assert.deepEqual(planComposeProject(state(), desired()), { actions: [], changes: [] });
+  });
+
+  it('validates the file, pulls the images that are not shipped, brings the project up, waits for health', () => {
+    const plan = planComposeProject(state({ containers: [] }), desired());
+    assert.deepEqual(plan.actions, [
+      step('docker compose -p app -f docker-compose.yml config -q', 'compose config'),
+      step('docker compose -p app -f docker-compose.yml pull -q db', 'compose pull'),
+      step('docker compose -p app -f docker-compose.yml up -d --remove-orphans', 'compose up'),
+      custom('compose-wait-healthy', { services: ['web', 'db'], timeoutMs: 120_000 }),
+    ]);
+  });
+
+  it('runs docker-compose for Compose v1, and pulls nothing when every image is shipped or pull is off', () => {
+    const v1 = state({ compose: 'v1', containers: [] });
+    const up = [
+      step('docker-compose -p app -f docker-compose.yml config -q', 'compose config'),
+      step('docker-compose -p app -f docker-compose.yml up -d --remove-orphans', 'compose up'),
+      custom('compose-wait-healthy', { services: ['web', 'db'], timeoutMs: 120_000 }),
+    ];
+    assert.deepEqual(planComposeProject(v1, desired({ shippedImages: ['web:1', 'db:1'] })).actions, up);
+    assert.deepEqual(planComposeProject(v1, desired({ pull: false })).actions, up);
+  });
+
+  it('quotes the directory and file of the project in its commands', () => {
+    const plan = planComposeProject(
+      state({ containers: [] }),
+      desired({ directory: "/opt/it's", file: 'my compose.yml', pull: false }),
+    );
+    assert.deepEqual(plan.actions?.[0], {
+      ...step('', 'compose config'),
+      command: `cd '/opt/it'\\''s' && docker compose -p app -f 'my compose.yml' config -q`,
+    });
   });
 
   it('names each service to create, recreate (configuration or image) or start, and orphans', () => {
@@ -133,29 +173,58 @@ describe('planComposeProject', () => {
     assert.deepEqual(planComposeProject(current, desired()).changes, []);
   });
 
-  it('waits for an earlier task that installs Docker', () => {
+  it('waits for an earlier task that installs Docker, and fails in a real run without it', () => {
     const plan = planComposeProject(state({ compose: 'none', containers: [] }), desired());
     assert.deepEqual(plan, {
+      actions: [custom('compose-missing')],
       changes: ['create web', 'create db'],
       needsEarlierChanges: 'docker compose is not installed yet',
     });
   });
 
   it('takes the stack down, keeping volumes unless asked', () => {
-    assert.deepEqual(planComposeProject(state(), desired({ state: 'absent' })).changes, [
-      'take down app: db, web (volumes kept)',
+    const down = planComposeProject(state(), desired({ state: 'absent' }));
+    assert.deepEqual(down.changes, ['take down app: db, web (volumes kept)']);
+    assert.deepEqual(down.actions, [
+      step('docker compose -p app -f docker-compose.yml down --remove-orphans', 'compose down'),
     ]);
-    assert.deepEqual(planComposeProject(state(), desired({ state: 'absent', removeVolumes: true })).changes, [
-      'take down app: db, web',
-      'remove volumes app_pgdata',
+    const all = planComposeProject(state(), desired({ state: 'absent', removeVolumes: true }));
+    assert.deepEqual(all.changes, ['take down app: db, web', 'remove volumes app_pgdata']);
+    assert.deepEqual(all.actions, [
+      step('docker compose -p app -f docker-compose.yml down --remove-orphans -v', 'compose down'),
     ]);
     assert.deepEqual(
       planComposeProject(
         state({ containers: [], volumes: [] }),
         desired({ state: 'absent', removeVolumes: true }),
       ),
-      { changes: [] },
+      { actions: [], changes: [] },
     );
+  });
+
+  it('removes a project whose Compose file is gone by its labels', () => {
+    const label = 'label=com.docker.compose.project=app';
+    const plan = planComposeProject(
+      state({ fileExists: false }),
+      desired({ state: 'absent', removeVolumes: true }),
+    );
+    assert.deepEqual(plan.actions, [
+      run(
+        `ids=$(docker ps -aq --filter ${label}) && { [ -z "$ids" ] || docker rm -f $ids >/dev/null; } && ` +
+          `nets=$(docker network ls -q --filter ${label}) && { [ -z "$nets" ] || docker network rm $nets >/dev/null; } && ` +
+          `vols=$(docker volume ls -q --filter ${label}) && { [ -z "$vols" ] || docker volume rm $vols >/dev/null; }`,
+        'removing compose project app',
+        'COMPOSE_FAILED',
+      ),
+    ]);
+  });
+
+  it('cannot take a project down without Compose: the real run fails', () => {
+    const plan = planComposeProject(state({ compose: 'none' }), desired({ state: 'absent' }));
+    assert.deepEqual(plan, {
+      actions: [custom('compose-missing')],
+      changes: ['take down app: db, web (volumes kept)'],
+    });
   });
 });
 

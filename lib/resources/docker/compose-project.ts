@@ -1,8 +1,10 @@
 import { OptionsError, TaskError } from '../../errors.js';
 import { raw, sh, type ShellCommand } from '../../transport/shell.js';
 import type { Transport } from '../../transport/transport.js';
+import { custom, run, type Action, type RunAction } from '../actions.js';
 import { absolutePath } from '../files/absolute-path.js';
-import { localImages } from './docker-images.js';
+import { composeDetectionScript, type ComposeFlavour } from './compose-fact.js';
+import { localImages, type LocalImage } from './docker-images.js';
 import type { Plan, Resource, ResourceContext } from '../resource.js';
 import { lastLines, runChecked } from '../commands/run-checked.js';
 
@@ -56,7 +58,7 @@ export interface ComposeContainer {
 }
 
 export interface ComposeProjectState {
-  compose: 'v2' | 'v1' | 'none';
+  compose: ComposeFlavour;
   fileExists: boolean;
   containers: ComposeContainer[];
   /** The image id each service should run, by image reference; undefined when unknown (not pulled yet). */
@@ -66,8 +68,15 @@ export interface ComposeProjectState {
 
 export interface ComposeProjectDesired {
   project: string;
+  /** Where the Compose file is: commands run there, with `-f file`. */
+  directory: string;
+  file: string;
   state: 'present' | 'absent';
   services: Record<string, ComposeServiceDesired>;
+  /** Images shipped from the control machine, never pulled. */
+  shippedImages: string[];
+  pull: boolean;
+  healthTimeoutMs: number;
   removeVolumes: boolean;
 }
 
@@ -76,9 +85,9 @@ export interface ComposeProjectDesired {
  * or v1 (`docker-compose`), whichever the host has. The probe reads the project's containers in one round
  * trip; the plan says which services a run would create, recreate (their configuration hash label or
  * their image changed), start or remove, so a run changes something only when the stack's files or
- * images did. Apply validates the file (`config -q`), pulls the images that are not shipped, runs
- * `up -d --remove-orphans`, then waits until every container runs and its healthcheck reports healthy;
- * a failure names the unhealthy services with their last log lines.
+ * images did. Its actions validate the file (`config -q`), pull the images that are not shipped, run
+ * `up -d --remove-orphans`, then wait until every container runs and its healthcheck reports healthy
+ * (`compose-wait-healthy`); a failure names the unhealthy services with their last log lines.
  *
  * + project, directory, file: where the Compose file is
  * + services: every service's hash label and image (state 'present')
@@ -98,92 +107,84 @@ export function composeProject(options: ComposeProjectOptions): Resource<Compose
       'COMPOSE_PROJECT_NAME',
       `compose project '${options.project}': use lowercase letters, digits, '-' and '_', starting with a letter or digit.`,
     );
-  const directory = absolutePath(options.directory, `compose project ${options.project}`);
-  const file = options.file ?? 'docker-compose.yml';
   const desired: ComposeProjectDesired = {
     project: options.project,
+    directory: absolutePath(options.directory, `compose project ${options.project}`),
+    file: options.file ?? 'docker-compose.yml',
     state: options.state ?? 'present',
     services: options.services ?? {},
+    shippedImages: options.shippedImages ?? [],
+    pull: options.pull ?? true,
+    healthTimeoutMs: options.healthTimeoutMs ?? 180_000,
     removeVolumes: options.removeVolumes ?? false,
   };
-  const shipped = new Set(options.shippedImages ?? []);
   const images = [...new Set(Object.values(desired.services).map((service) => service.image))];
+  const shipped = images.filter((image) => desired.shippedImages.includes(image));
+  const script = probeScript(desired.project, `${desired.directory}/${desired.file}`, images);
+  // The ids the shipped images have here, read once: the ones they will have on the host.
+  let local: Record<string, LocalImage> | undefined;
 
   return {
     kind: 'compose-project',
     id: options.project,
-    async probe(ctx) {
-      const compose = ctx.facts.tools.compose;
-      const result = await runChecked(
-        ctx.transport,
-        probeScript(options.project, `${directory}/${file}`, images, compose),
-        `reading compose project ${options.project}`,
-        { code: 'PROBE_FAILED' },
-      );
-      const state = parseProbe(result.stdout, images);
-      const local = await localImages(images.filter((image) => shipped.has(image)));
-      for (const [image, { id }] of Object.entries(local)) state.imageIds[image] = id;
-      return state;
+    probe() {
+      const here = (local ??= localImages(shipped));
+      return {
+        script,
+        parse({ stdout }) {
+          const state = parseProbe(stdout, images);
+          for (const [image, { id }] of Object.entries(here)) state.imageIds[image] = id;
+          return state;
+        },
+      };
     },
     plan: (current) => planComposeProject(current, desired),
-    async apply(ctx, current) {
-      if (current.compose === 'none')
+    async execute(ctx, action) {
+      if (action.name === 'compose-missing')
         throw new TaskError(
           'COMPOSE_MISSING',
           `${ctx.transport.hostName}: neither \`docker compose\` nor \`docker-compose\` is installed; install Docker first (roles/docker).`,
         );
-      const compose = composeCommand(current.compose, options.project, file);
-      const step = (command: ShellCommand, what: string, timeoutMs = 15 * 60_000) =>
-        runChecked(
-          ctx.transport,
-          sh`cd ${directory} && ${command}`,
-          `${what} (compose project ${options.project})`,
-          {
-            code: 'COMPOSE_FAILED',
-            timeoutMs,
-          },
-        );
-      if (desired.state === 'absent') {
-        if (current.fileExists)
-          await step(
-            sh`${compose} down --remove-orphans${raw(desired.removeVolumes ? ' -v' : '')}`,
-            'compose down',
-          );
-        else await removeByLabel(ctx.transport, options.project, desired.removeVolumes);
-        return;
-      }
-      await step(sh`${compose} config -q`, 'compose config');
-      const pulled = Object.keys(desired.services).filter(
-        (name) => !shipped.has(desired.services[name].image),
-      );
-      if ((options.pull ?? true) && pulled.length > 0)
-        await step(sh`${compose} pull -q ${pulled}`, 'compose pull');
-      await step(sh`${compose} up -d --remove-orphans`, 'compose up');
-      await waitHealthy(
-        ctx,
-        options.project,
-        Object.keys(desired.services),
-        options.healthTimeoutMs ?? 180_000,
-      );
+      await waitHealthy(ctx, desired.project, action.services as string[], action.timeoutMs as number);
     },
   };
 }
 
 /** The plan of a Compose project: pure, from its containers and the wanted services. */
 export function planComposeProject(current: ComposeProjectState, desired: ComposeProjectDesired): Plan {
-  const containers = current.containers.filter((container) => !container.oneoff);
-  if (desired.state === 'absent') {
-    const changes: string[] = [];
-    const services = [...new Set(current.containers.map((container) => container.service))].sort();
-    if (services.length > 0)
-      changes.push(
-        `take down ${desired.project}: ${services.join(', ')}${desired.removeVolumes ? '' : ' (volumes kept)'}`,
-      );
-    if (desired.removeVolumes && current.volumes.length > 0)
-      changes.push(`remove volumes ${current.volumes.join(', ')}`);
-    return { changes };
-  }
+  const changes = desired.state === 'absent' ? downChanges(current, desired) : upChanges(current, desired);
+  if (changes.length === 0) return { actions: [], changes };
+  const { compose } = current;
+  if (compose === 'none')
+    // Nothing to run it with: a real run fails here, check mode waits for an earlier task that installs it.
+    return {
+      actions: [custom('compose-missing')],
+      changes,
+      ...(desired.state === 'present' ? { needsEarlierChanges: 'docker compose is not installed yet' } : {}),
+    };
+  return {
+    actions:
+      desired.state === 'absent'
+        ? downActions(compose, current.fileExists, desired)
+        : upActions(compose, desired),
+    changes,
+  };
+}
 
+function downChanges(current: ComposeProjectState, desired: ComposeProjectDesired): string[] {
+  const changes: string[] = [];
+  const services = [...new Set(current.containers.map((container) => container.service))].sort();
+  if (services.length > 0)
+    changes.push(
+      `take down ${desired.project}: ${services.join(', ')}${desired.removeVolumes ? '' : ' (volumes kept)'}`,
+    );
+  if (desired.removeVolumes && current.volumes.length > 0)
+    changes.push(`remove volumes ${current.volumes.join(', ')}`);
+  return changes;
+}
+
+function upChanges(current: ComposeProjectState, desired: ComposeProjectDesired): string[] {
+  const containers = current.containers.filter((container) => !container.oneoff);
   const changes: string[] = [];
   for (const [name, service] of Object.entries(desired.services)) {
     const mine = containers.filter((container) => container.service === name);
@@ -202,12 +203,59 @@ export function planComposeProject(current: ComposeProjectState, desired: Compos
     (service) => !(service in desired.services),
   );
   changes.push(...orphans.map((service) => `remove orphan ${service}`));
-  return {
-    changes,
-    ...(changes.length > 0 && current.compose === 'none'
-      ? { needsEarlierChanges: 'docker compose is not installed yet' }
-      : {}),
-  };
+  return changes;
+}
+
+/** A step run in the project's directory, so `.env` and relative paths resolve. */
+function composeStep(desired: ComposeProjectDesired, command: ShellCommand, what: string): RunAction {
+  return run(
+    sh`cd ${desired.directory} && ${command}`,
+    `${what} (compose project ${desired.project})`,
+    'COMPOSE_FAILED',
+    {
+      timeoutMs: 15 * 60_000,
+    },
+  );
+}
+
+function upActions(compose: 'v2' | 'v1', desired: ComposeProjectDesired): Action[] {
+  const cli = composeCommand(compose, desired);
+  const services = Object.keys(desired.services);
+  const pulled = services.filter((name) => !desired.shippedImages.includes(desired.services[name].image));
+  return [
+    composeStep(desired, sh`${cli} config -q`, 'compose config'),
+    ...(desired.pull && pulled.length > 0
+      ? [composeStep(desired, sh`${cli} pull -q ${pulled}`, 'compose pull')]
+      : []),
+    composeStep(desired, sh`${cli} up -d --remove-orphans`, 'compose up'),
+    custom('compose-wait-healthy', { services, timeoutMs: desired.healthTimeoutMs }),
+  ];
+}
+
+/** Without its Compose file (deleted by hand), the project is removed by Compose's own labels. */
+function downActions(compose: 'v2' | 'v1', fileExists: boolean, desired: ComposeProjectDesired): Action[] {
+  if (fileExists)
+    return [
+      composeStep(
+        desired,
+        sh`${composeCommand(compose, desired)} down --remove-orphans${raw(desired.removeVolumes ? ' -v' : '')}`,
+        'compose down',
+      ),
+    ];
+  const label = `label=com.docker.compose.project=${desired.project}`;
+  const lines = [
+    String(sh`ids=$(docker ps -aq --filter ${label}) && { [ -z "$ids" ] || docker rm -f $ids >/dev/null; }`),
+    String(
+      sh`nets=$(docker network ls -q --filter ${label}) && { [ -z "$nets" ] || docker network rm $nets >/dev/null; }`,
+    ),
+  ];
+  if (desired.removeVolumes)
+    lines.push(
+      String(
+        sh`vols=$(docker volume ls -q --filter ${label}) && { [ -z "$vols" ] || docker volume rm $vols >/dev/null; }`,
+      ),
+    );
+  return [run(lines.join(' && '), `removing compose project ${desired.project}`, 'COMPOSE_FAILED')];
 }
 
 /** Running, or a one-shot job that finished well (a migration with `restart: "no"`). */
@@ -238,13 +286,10 @@ function containersScript(project: string): string {
   );
 }
 
-function probeScript(project: string, path: string, images: string[], fact: 'v2' | 'v1' | 'none'): string {
+function probeScript(project: string, path: string, images: string[]): string {
   return [
     'command -v docker >/dev/null 2>&1 || { echo compose=none; exit 0; }',
-    // Facts are gathered at the start of the play; Docker may have been installed by a task since.
-    fact === 'none'
-      ? 'if docker compose version >/dev/null 2>&1; then echo compose=v2; elif command -v docker-compose >/dev/null 2>&1; then echo compose=v1; else echo compose=none; fi'
-      : `echo compose=${fact}`,
+    composeDetectionScript,
     String(sh`[ -f ${path} ] && echo file=1`),
     containersScript(project),
     ...images.map((image) =>
@@ -295,30 +340,10 @@ function parseContainer(fields: string[]): ComposeContainer {
   };
 }
 
-function composeCommand(compose: 'v2' | 'v1', project: string, file: string): ShellCommand {
+function composeCommand(compose: 'v2' | 'v1', { project, file }: ComposeProjectDesired): ShellCommand {
   return compose === 'v2'
     ? sh`docker compose -p ${project} -f ${file}`
     : sh`docker-compose -p ${project} -f ${file}`;
-}
-
-/** Without its Compose file (deleted by hand), the project is removed by Compose's own labels. */
-async function removeByLabel(transport: Transport, project: string, removeVolumes: boolean): Promise<void> {
-  const label = `label=com.docker.compose.project=${project}`;
-  const lines = [
-    String(sh`ids=$(docker ps -aq --filter ${label}) && { [ -z "$ids" ] || docker rm -f $ids >/dev/null; }`),
-    String(
-      sh`nets=$(docker network ls -q --filter ${label}) && { [ -z "$nets" ] || docker network rm $nets >/dev/null; }`,
-    ),
-  ];
-  if (removeVolumes)
-    lines.push(
-      String(
-        sh`vols=$(docker volume ls -q --filter ${label}) && { [ -z "$vols" ] || docker volume rm $vols >/dev/null; }`,
-      ),
-    );
-  await runChecked(transport, lines.join(' && '), `removing compose project ${project}`, {
-    code: 'COMPOSE_FAILED',
-  });
 }
 
 /**
