@@ -16,7 +16,7 @@ import { dockerVariables } from './variables.js';
 export { dockerVariables, daemonVariables, dockerKeyFingerprint, type DockerVariables } from './variables.js';
 export { daemonSettings } from './daemon-settings.js';
 export { dockerInstall, dockerCePackages, distroPackages, type DockerInstall } from './install-source.js';
-export { dockerInfo, planDockerInfo, type DockerInfoState } from './docker-info.js';
+export { dockerInfo, verifyDockerInfo, type DockerInfoState } from './docker-info.js';
 
 /**
  * Docker Engine as production hosts need it: installed from Docker's apt repository (signed, key pinned) or from
@@ -24,8 +24,7 @@ export { dockerInfo, planDockerInfo, type DockerInfoState } from './docker-info.
  * users in the `docker` group, the service enabled and running, a restart only when daemon.json changed, and a
  * final `docker info` that reports the engine and the Compose found (v2 plugin or v1).
  *
- * Facts are gathered once per play: a role that needs `facts.tools.compose` after this one installed Compose
- * (the stack role) belongs in a later play.
+ * Roles that run Compose read which one the host has from `composeFact`, gathered again after this role's changes.
  *
  * @example
  * docker({ users: ['deploy'], daemon: { defaultAddressPools: [{ base: '172.30.0.0/16', size: 24 }] } })
