@@ -1,9 +1,7 @@
-import { TaskError } from '../../lib/errors.js';
-import type { Resource } from '../../lib/resources/resource.js';
-import { runChecked } from '../../lib/resources/commands/run-checked.js';
+import type { Check, Verdict } from '../../lib/resources/resource.js';
 import type { ComposeFile } from './compose-schema.js';
 import { findExposures, formatExposures, type Exposure } from './exposure.js';
-import { parseFirewall } from './firewall-state.js';
+import { parseFirewall, type FirewallState } from './firewall-state.js';
 import { publishedPorts } from './published-ports.js';
 
 export interface ExposureGuardOptions {
@@ -20,45 +18,44 @@ const firewallScript = [
 ].join('\n');
 
 /**
- * Changes nothing; lists the ports the stack publishes on every interface that the firewall does not let
- * in from anywhere (or that bypass ufw, as Docker's published ports do), as a warning on the task's
- * result or, with the 'fail' policy, a failure before anything changes. Reads the firewall only when
- * some port is published on every interface.
+ * A check that changes nothing: lists the ports the stack publishes on every interface that the firewall
+ * does not let in from anywhere (or that bypass ufw, as Docker's published ports do), as a warning on the
+ * task's result or, with the 'fail' policy, a failure before anything changes. Reads the firewall only
+ * when some port is published on every interface.
  */
-export function exposureGuard(options: ExposureGuardOptions): Resource<Exposure[]> {
+export function exposureGuard(options: ExposureGuardOptions): Check<Exposure[]> {
   return {
     kind: 'stack-exposure',
     id: 'published ports',
-    async probe(ctx) {
+    probe() {
       const compose = options.compose();
-      if (publishedPorts(compose).every((port) => port.hostIp !== undefined)) return [];
-      const result = await runChecked(ctx.transport, firewallScript, 'reading the firewall', {
-        code: 'PROBE_FAILED',
-      });
-      const sections = Object.fromEntries(
-        result.stdout
-          .split(/^--- /m)
-          .filter(Boolean)
-          .map((section) => [
-            section.slice(0, section.indexOf('\n')),
-            section.slice(section.indexOf('\n') + 1),
-          ]),
-      );
-      const exposures = findExposures(
-        compose,
-        parseFirewall({ ufw: sections.ufw, dockerUser: sections['docker-user'] }),
-      );
-      if (exposures.length > 0 && options.policy === 'fail')
-        throw new TaskError(
-          'STACK_EXPOSED_PORTS',
-          `${ctx.transport.hostName}: ${formatExposures(exposures)}\n(nothing was changed; exposure: 'fail')`,
-        );
-      return exposures;
+      if (publishedPorts(compose).every((port) => port.hostIp !== undefined)) return Promise.resolve([]);
+      return {
+        script: firewallScript,
+        parse: ({ stdout }) => findExposures(compose, parseFirewallOutput(stdout)),
+      };
     },
-    plan: (exposures) => ({
-      changes: [],
-      ...(exposures.length > 0 ? { message: `warning: ${formatExposures(exposures)}` } : {}),
-    }),
-    async apply() {},
+    verify: (exposures, ctx) => verifyExposures(exposures, options.policy, ctx.transport.hostName),
   };
+}
+
+/** The firewall script's output: a `--- ufw` and a `--- docker-user` section, each only where the tool is. */
+export function parseFirewallOutput(stdout: string): FirewallState {
+  const sections = Object.fromEntries(
+    stdout
+      .split(/^--- /m)
+      .filter(Boolean)
+      .map((section) => [section.slice(0, section.indexOf('\n')), section.slice(section.indexOf('\n') + 1)]),
+  );
+  return parseFirewall({ ufw: sections.ufw, dockerUser: sections['docker-user'] });
+}
+
+export function verifyExposures(exposures: Exposure[], policy: 'warn' | 'fail', hostName: string): Verdict {
+  if (exposures.length === 0) return { passed: true };
+  if (policy === 'fail')
+    return {
+      passed: false,
+      message: `${hostName}: ${formatExposures(exposures)}\n(nothing was changed; exposure: 'fail')`,
+    };
+  return { passed: true, message: `warning: ${formatExposures(exposures)}` };
 }

@@ -1,5 +1,6 @@
 import { defineRole } from '../../lib/engine/role.js';
 import { task, type Task } from '../../lib/engine/task.js';
+import { composeFact, type ComposeFlavour } from '../../lib/resources/docker/compose-fact.js';
 import { composeProject } from '../../lib/resources/docker/compose-project.js';
 import { directory } from '../../lib/resources/files/directory.js';
 import { dockerImages } from '../../lib/resources/docker/docker-images.js';
@@ -22,9 +23,9 @@ export { stackVariables, type StackVariables } from './variables.js';
 export type { ComposeFile, ComposeService } from './compose-schema.js';
 export { computeBudget, formatBudgetTable, type BudgetReport } from './budget.js';
 
-// Compose v2 where the host has it, else v1; %s is the new file, beside the old one so relative paths resolve.
-const validateCompose =
-  'if docker compose version >/dev/null 2>&1; then docker compose -f %s config -q; else docker-compose -f %s config -q; fi';
+// With the host's Compose; %s is the new file, beside the old one so relative paths resolve.
+const validateCompose = (compose: ComposeFlavour) =>
+  compose === 'v1' ? 'docker-compose -f %s config -q' : 'docker compose -f %s config -q';
 
 /**
  * A Docker Compose stack in /opt/NAME: its resource budget and exposed ports checked before any change,
@@ -35,7 +36,8 @@ const validateCompose =
 export const stack = defineRole({
   name: 'stack',
   variables: stackVariables,
-  tasks(vars) {
+  facts: [composeFact],
+  tasks(vars, { fact }) {
     const dir = stackDirectory(vars);
     const owner = { owner: vars.owner, group: vars.group };
     let prepared: PreparedStack | undefined;
@@ -117,7 +119,7 @@ export const stack = defineRole({
             path: `${dir}/${composeFileName}`,
             content: prepare().rendered.text,
             mode: '0640',
-            validate: validateCompose,
+            validate: validateCompose(fact(composeFact)),
             ...owner,
           }),
         ),

@@ -14,6 +14,5 @@ export function lazyResource<State>(kind: string, id: string, make: () => Resour
     probe: (ctx) => resource().probe(ctx),
     plan: (current) => resource().plan(current),
     execute: (ctx, action) => resource().execute!(ctx, action),
-    apply: (ctx, current, plan) => resource().apply!(ctx, current, plan),
   };
 }

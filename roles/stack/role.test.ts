@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
 import type { Facts } from '../../lib/facts/facts.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
+import { composeFact } from '../../lib/resources/docker/compose-fact.js';
 import { stack } from './index.js';
 import type { StackVariables } from './variables.js';
 
@@ -13,7 +14,7 @@ const host: InventoryHost = {
   vars: {},
   connection: { connection: 'ssh', address: 'web1', become: false },
 };
-const ctx = roleContext(host, {} as Facts);
+const ctx = roleContext(host, {} as Facts, [[composeFact, 'v1']]);
 const compose = { services: { web: { image: 'web:1' } } };
 
 /** The role's variables as the engine resolves them: validated, defaults filled in. */
