@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,23 +22,18 @@ describe('composeFact', () => {
   });
 
   describe('its script', () => {
-    let dir: string;
-    before(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'bosun-compose-fact-'));
-    });
-    after(async () => {
-      await rm(dir, { recursive: true, force: true });
-    });
-
     // Stand-in commands on an otherwise bare PATH, as each kind of host has them.
     const detect = async (commands: Record<string, string>) => {
-      const bin = await mkdtemp(join(dir, 'bin-'));
-      for (const [name, script] of Object.entries(commands)) {
-        await writeFile(join(bin, name), `#!/bin/sh\n${script}\n`);
-        await chmod(join(bin, name), 0o755);
+      const bin = await mkdtemp(join(tmpdir(), 'bosun-compose-fact-'));
+      try {
+        for (const [name, script] of Object.entries(commands)) {
+          await writeFile(join(bin, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+        }
+        const { stdout } = await run('/bin/sh', ['-c', composeFact.script], { env: { PATH: bin } });
+        return parse(stdout);
+      } finally {
+        await rm(bin, { recursive: true, force: true });
       }
-      const { stdout } = await run('/bin/sh', ['-c', composeFact.script], { env: { PATH: bin } });
-      return parse(stdout);
     };
 
     it('prefers the v2 plugin, falls back to docker-compose, and answers none without either', async () => {
