@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseDockerInfoProbe, verifyDockerInfo } from './docker-info.js';
+import type { Probe, ResourceContext } from '../../lib/resources/resource.js';
+import { dockerInfo, parseDockerInfoProbe, verifyDockerInfo, type DockerInfoState } from './docker-info.js';
 
 const running = `info={"ID":"FJLT","ServerVersion":"20.10.24+dfsg1","LoggingDriver":"json-file","LiveRestoreEnabled":true}
 compose=v1 1.29.2
@@ -53,5 +54,17 @@ describe('dockerInfo', () => {
       message:
         'docker info printed nothing. See `systemctl status docker` and `journalctl -u docker` on the host.',
     });
+  });
+
+  it('fails the probe, naming the host, when its script does not finish', () => {
+    const ctx = { transport: { hostName: 'web1' } } as ResourceContext;
+    const probe = dockerInfo().probe(ctx) as Probe<DockerInfoState>;
+    assert.throws(
+      () => probe.parse({ code: 137, stdout: '', stderr: 'Killed' }),
+      (error: Error & { code?: string }) =>
+        error.code === 'PROBE_FAILED' &&
+        error.message === 'web1: asking docker info failed (exit 137):\nKilled',
+    );
+    assert.equal(probe.parse({ code: 0, stdout: running, stderr: '' }).info?.ServerVersion, '20.10.24+dfsg1');
   });
 });

@@ -1,4 +1,5 @@
 import { parseKeyValues } from '../../lib/facts/key-values.js';
+import { checkExit } from '../../lib/resources/commands/run-checked.js';
 import type { Check, Verdict } from '../../lib/resources/resource.js';
 
 /** What `docker info` and the compose commands said. */
@@ -40,7 +41,13 @@ export function dockerInfo(): Check<DockerInfoState> {
   return {
     kind: 'docker-info',
     id: 'docker info',
-    probe: () => ({ script: probeScript, parse: ({ stdout }) => parseDockerInfoProbe(stdout) }),
+    probe: (ctx) => ({
+      script: probeScript,
+      parse: (result) =>
+        parseDockerInfoProbe(
+          checkExit(ctx.transport.hostName, result, 'asking docker info', { code: 'PROBE_FAILED' }).stdout,
+        ),
+    }),
     verify: (current, ctx) => verifyDockerInfo(current, ctx.check),
   };
 }

@@ -1,3 +1,4 @@
+import { checkExit } from '../../lib/resources/commands/run-checked.js';
 import type { Check, Verdict } from '../../lib/resources/resource.js';
 import type { ComposeFile } from './compose-schema.js';
 import { findExposures, formatExposures, type Exposure } from './exposure.js';
@@ -27,12 +28,17 @@ export function exposureGuard(options: ExposureGuardOptions): Check<Exposure[]> 
   return {
     kind: 'stack-exposure',
     id: 'published ports',
-    probe() {
+    probe(ctx) {
       const compose = options.compose();
       if (publishedPorts(compose).every((port) => port.hostIp !== undefined)) return Promise.resolve([]);
       return {
         script: firewallScript,
-        parse: ({ stdout }) => findExposures(compose, parseFirewallOutput(stdout)),
+        parse: (result) => {
+          const { stdout } = checkExit(ctx.transport.hostName, result, 'reading the firewall', {
+            code: 'PROBE_FAILED',
+          });
+          return findExposures(compose, parseFirewallOutput(stdout));
+        },
       };
     },
     verify: (exposures, ctx) => verifyExposures(exposures, options.policy, ctx.transport.hostName),

@@ -6,7 +6,7 @@ import { absolutePath } from '../files/absolute-path.js';
 import { composeDetectionScript, type ComposeFlavour } from './compose-fact.js';
 import { localImages, type LocalImage } from './docker-images.js';
 import type { Plan, Resource, ResourceContext } from '../resource.js';
-import { lastLines, runChecked } from '../commands/run-checked.js';
+import { checkExit, lastLines, runChecked } from '../commands/run-checked.js';
 
 /**
  * The container label that carries a service's configuration hash (its definition and the files it reads),
@@ -127,11 +127,19 @@ export function composeProject(options: ComposeProjectOptions): Resource<Compose
   return {
     kind: 'compose-project',
     id: options.project,
-    probe() {
+    probe(ctx) {
       const here = (local ??= localImages(shipped));
       return {
         script,
-        parse({ stdout }) {
+        parse(result) {
+          const { stdout } = checkExit(
+            ctx.transport.hostName,
+            result,
+            `reading compose project ${desired.project}`,
+            {
+              code: 'PROBE_FAILED',
+            },
+          );
           const state = parseProbe(stdout, images);
           for (const [image, { id }] of Object.entries(here)) state.imageIds[image] = id;
           return state;

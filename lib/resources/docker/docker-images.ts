@@ -6,7 +6,7 @@ import { parseKeyValues } from '../../facts/key-values.js';
 import { sh } from '../../transport/shell.js';
 import { custom } from '../actions.js';
 import type { Plan, Resource, ResourceContext } from '../resource.js';
-import { lastLines, runChecked } from '../commands/run-checked.js';
+import { checkExit, lastLines, runChecked } from '../commands/run-checked.js';
 
 export interface DockerImagesOptions {
   /** Image references on the control machine ('example/web:1.4.2'), to have on the host with the same id. */
@@ -70,9 +70,19 @@ export function dockerImages(options: DockerImagesOptions): Resource<DockerImage
   return {
     kind: 'docker-images',
     id: images.join(', '),
-    probe() {
+    probe(ctx) {
       const here = (local ??= localImages(images));
-      return { script, parse: ({ stdout }) => parseDockerImagesProbe(stdout, images, here) };
+      return {
+        script,
+        parse: (result) =>
+          parseDockerImagesProbe(
+            checkExit(ctx.transport.hostName, result, 'reading the images on the host', {
+              code: 'PROBE_FAILED',
+            }).stdout,
+            images,
+            here,
+          ),
+      };
     },
     plan: (current) => planDockerImages(current),
     execute: (ctx, action) =>
