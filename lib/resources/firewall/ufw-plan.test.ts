@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { planUfw, ufwSteps, type UfwDesired } from './ufw-plan.js';
+import { run } from '../actions.js';
+import { planUfw, type UfwDesired } from './ufw-plan.js';
 import { normalizeUfwRule, type UfwRule } from './ufw-rule.js';
-import { parseUfwState, type UfwState } from './ufw-state.js';
-import { sh } from '../../transport/shell.js';
+import { parseUfwState, ufwProbeScript, type UfwState } from './ufw-state.js';
+import { ufwFirewall } from './ufw-firewall.js';
+import type { Probe, ResourceContext } from '../resource.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}.txt`, import.meta.url), 'utf8');
 
@@ -22,6 +24,7 @@ function host(rules: UfwRule[] = [], overrides: Partial<UfwState> = {}): UfwStat
     defaults: { incoming: 'deny', outgoing: 'allow', routed: 'deny' },
     logging: 'low',
     rules: stored,
+    root: true,
     session: { client: '172.17.0.1', server: '172.17.0.2', port: 22 },
     ...overrides,
   };
@@ -33,8 +36,11 @@ const want = (overrides: Partial<UfwDesired>): UfwDesired => ({
   sshPorts: [],
   ...overrides,
 });
+/** The ufw commands of the plan's one action, in order. */
 const commands = (current: UfwState, desired: UfwDesired) =>
-  ufwSteps(current, desired).map((step) => String(sh`ufw ${step.args}`));
+  planUfw(current, desired)
+    .actions!.flatMap((action) => (action.kind === 'run' ? action.command.split('\n') : []))
+    .filter((line) => line.startsWith('ufw '));
 const refused = (current: UfwState, desired: UfwDesired, message: RegExp) =>
   assert.throws(
     () => planUfw(current, desired),
@@ -70,6 +76,23 @@ describe('ufw state', () => {
     assert.equal(state.session, undefined);
   });
 
+  it('is read by one script, whose failure reads as a failed probe', () => {
+    const ctx = { transport: { hostName: 'web1' } } as unknown as ResourceContext;
+    const probe = ufwFirewall({}).probe(ctx) as Probe<UfwState>;
+    assert.equal(probe.script, ufwProbeScript);
+    assert.equal(probe.parse({ code: 0, stdout: fixture('ufw-probe-active'), stderr: '' }).active, true);
+    assert.throws(
+      () => probe.parse({ code: 2, stdout: '', stderr: 'sh: 1: syntax error' }),
+      (error: Error & { code?: string }) =>
+        error.code === 'PROBE_FAILED' && error.message.startsWith('web1: probing ufw failed (exit 2)'),
+    );
+  });
+
+  it('knows whether it ran as root, which the ufw commands need', () => {
+    assert.equal(parseUfwState(fixture('ufw-probe-active')).root, true);
+    assert.equal(parseUfwState('installed=1\nuid=1000\n').root, false);
+  });
+
   it('refuses to guess when ufw’s files are not readable', () => {
     assert.throws(() => parseUfwState('installed=1\nunreadable=/etc/ufw/user.rules\n'), /become/);
   });
@@ -90,6 +113,23 @@ describe('planUfw', () => {
       enabled: true,
     });
     assert.deepEqual(planUfw(fresh, desired), {
+      actions: [
+        run(
+          [
+            'set -e',
+            'PATH="$PATH:/usr/sbin:/sbin"',
+            'ufw limit in proto tcp from any to any port 22 comment ssh',
+            "ufw limit in proto tcp from any to any port 52231 comment 'ssh (new port)'",
+            'ufw allow in proto tcp from any to any port 80',
+            'ufw allow in proto tcp from any to any port 443',
+            'ufw logging medium',
+            'ufw --force enable',
+          ].join('\n'),
+          'changing the ufw firewall',
+          'UFW_FAILED',
+          { hint: 'ufw needs root: connect as root or set become.' },
+        ),
+      ],
       changes: [
         'add limit 22/tcp # ssh',
         'add limit 52231/tcp # ssh (new port)',
@@ -116,7 +156,7 @@ describe('planUfw', () => {
         host(useCaseA),
         want({ rules: useCaseA, defaults: { incoming: 'deny' }, enabled: true, purge: true }),
       ),
-      { changes: [] },
+      { actions: [], changes: [] },
     );
   });
 

@@ -17,6 +17,8 @@ export interface UfwState {
   logging: string;
   /** The rules of user.rules (4) and user6.rules (6), in the order ufw applies them. */
   rules: Record<4 | 6, UfwTuple[]>;
+  /** The probe ran as root: ufw's commands need it. */
+  root: boolean;
   /** This SSH session as the host sees it (`SSH_CONNECTION`), when it can tell. */
   session?: { client: string; server: string; port: number };
 }
@@ -28,6 +30,7 @@ export interface UfwState {
  */
 export const ufwProbeScript = String.raw`PATH="$PATH:/usr/sbin:/sbin"
 if command -v ufw >/dev/null 2>&1; then echo installed=1; fi
+echo "uid=$(id -u)"
 for f in /etc/default/ufw /etc/ufw/ufw.conf /etc/ufw/user.rules /etc/ufw/user6.rules; do
   if [ -e "$f" ] && [ ! -r "$f" ]; then echo "unreadable=$f"; fi
 done
@@ -76,6 +79,7 @@ export function parseUfwState(output: string): UfwState {
     },
     logging: values.get('LOGLEVEL') ?? 'low',
     rules,
+    root: values.get('uid') === '0',
     ...(session ? { session: { client: session[1], server: session[2], port: Number(session[3]) } } : {}),
   };
 }
