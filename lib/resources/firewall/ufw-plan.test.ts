@@ -112,19 +112,18 @@ describe('planUfw', () => {
       logging: 'medium',
       enabled: true,
     });
+    const ufwCommands = [
+      'ufw limit in proto tcp from any to any port 22 comment ssh',
+      "ufw limit in proto tcp from any to any port 52231 comment 'ssh (new port)'",
+      'ufw allow in proto tcp from any to any port 80',
+      'ufw allow in proto tcp from any to any port 443',
+      'ufw logging medium',
+      'ufw --force enable',
+    ];
     assert.deepEqual(planUfw(fresh, desired), {
       actions: [
         run(
-          [
-            'set -e',
-            'PATH="$PATH:/usr/sbin:/sbin"',
-            'ufw limit in proto tcp from any to any port 22 comment ssh',
-            "ufw limit in proto tcp from any to any port 52231 comment 'ssh (new port)'",
-            'ufw allow in proto tcp from any to any port 80',
-            'ufw allow in proto tcp from any to any port 443',
-            'ufw logging medium',
-            'ufw --force enable',
-          ].join('\n'),
+          ['set -e', 'PATH="$PATH:/usr/sbin:/sbin"', ...ufwCommands].join('\n'),
           'changing the ufw firewall',
           'UFW_FAILED',
           { hint: 'ufw needs root: connect as root or set become.' },
@@ -140,14 +139,7 @@ describe('planUfw', () => {
       ],
       needsEarlierChanges: 'ufw is not installed yet',
     });
-    assert.deepEqual(commands(fresh, desired), [
-      'ufw limit in proto tcp from any to any port 22 comment ssh',
-      "ufw limit in proto tcp from any to any port 52231 comment 'ssh (new port)'",
-      'ufw allow in proto tcp from any to any port 80',
-      'ufw allow in proto tcp from any to any port 443',
-      'ufw logging medium',
-      'ufw --force enable',
-    ]);
+    assert.deepEqual(commands(fresh, desired), ufwCommands);
   });
 
   it('changes nothing when the host is as declared', () => {
