@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { AccessPolicy } from './access-check.js';
 import type { RenderedDropIn } from './sshd-drop-in.js';
-import { parseSshdHost, verifySshdPrecheck, type SshdPrecheckState } from './sshd-precheck.js';
+import type { ResourceContext } from '../../lib/resources/resource.js';
+import { parseSshdHost, sshdPrecheck, verifySshdPrecheck, type SshdPrecheckState } from './sshd-precheck.js';
 
 const policy: AccessPolicy = {
   permitRootLogin: 'no',
@@ -77,5 +78,43 @@ describe('parseSshdHost', () => {
 
   it('reads a host without an SSH session', () => {
     assert.equal(parseSshdHost('web1', 'main=\n').access.login, undefined);
+  });
+});
+
+describe('sshdPrecheck probe', () => {
+  const sshd = { service: 'ssh', socketActivated: false, version: '9.2' };
+  const main = Buffer.from('Include /etc/ssh/sshd_config.d/*.conf\n').toString('base64');
+
+  it('reads the host, then tests the planned configuration with the host’s sshd', async () => {
+    const sent: { command: string; stdin?: unknown }[] = [];
+    const outputs = [`main=${main}\n`, '/dev/stdin line 1: Bad configuration option: FooBar\n'];
+    const ctx = {
+      facts: { isRoot: true, init: 'systemd' },
+      transport: {
+        hostName: 'web1',
+        exec: async (command: string, options: { stdin?: unknown } = {}) => {
+          sent.push({ command, stdin: options.stdin });
+          const stderr = outputs.shift()!;
+          return sent.length === 1
+            ? { code: 0, stdout: stderr, stderr: '' }
+            : { code: 255, stdout: '', stderr };
+        },
+      },
+    } as unknown as ResourceContext;
+    const state = (await sshdPrecheck({ dropIn, policy }, sshd).probe(ctx)) as SshdPrecheckState;
+    assert.equal(sent[1].command, '/usr/sbin/sshd -t -f /dev/stdin');
+    assert.equal(sent[1].stdin, 'Port 22\n');
+    assert.equal(
+      state.rejected,
+      '/etc/ssh/sshd_config.d/00-bosun-hardening.conf line 1: Bad configuration option: FooBar',
+    );
+  });
+
+  it('refuses a host it cannot run on, before reading it', async () => {
+    const ctx = { facts: { isRoot: false, init: 'systemd' }, transport: { hostName: 'web1' } };
+    await assert.rejects(
+      async () => sshdPrecheck({ dropIn, policy }, sshd).probe(ctx as never),
+      /web1: harden-ssh cannot run: it needs root/,
+    );
   });
 });
