@@ -67,10 +67,7 @@ const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8'
  * the first: the host's state, then `sshd -t -f /dev/stdin` on the whole planned configuration built from
  * it (nothing is written, so check mode runs it too).
  */
-export function sshdPrecheck(
-  desired: SshdPrecheckDesired,
-  sshdFacts: SshdFacts,
-): Check<SshdPrecheckState> {
+export function sshdPrecheck(desired: SshdPrecheckDesired, sshdFacts: SshdFacts): Check<SshdPrecheckState> {
   return {
     kind: 'sshd-precheck',
     id: dropInPath,

@@ -61,10 +61,12 @@ export function ufwFirewall(options: UfwFirewallOptions): Resource<UfwState> {
     id: 'ufw',
     probe: (ctx) => ({
       script: ufwProbeScript,
-      parse: (result) =>
-        parseUfwState(
+      parse: (result) => ({
+        ...parseUfwState(
           checkExit(ctx.transport.hostName, result, 'probing ufw', { code: 'PROBE_FAILED' }).stdout,
         ),
+        asRoot: ctx.facts.isRoot,
+      }),
     }),
     plan: (current) => planUfw(current, desired),
   };

@@ -24,7 +24,7 @@ function host(rules: UfwRule[] = [], overrides: Partial<UfwState> = {}): UfwStat
     defaults: { incoming: 'deny', outgoing: 'allow', routed: 'deny' },
     logging: 'low',
     rules: stored,
-    root: true,
+    asRoot: true,
     session: { client: '172.17.0.1', server: '172.17.0.2', port: 22 },
     ...overrides,
   };
@@ -77,20 +77,17 @@ describe('ufw state', () => {
   });
 
   it('is read by one script, whose failure reads as a failed probe', () => {
-    const ctx = { transport: { hostName: 'web1' } } as unknown as ResourceContext;
+    const ctx = { facts: { isRoot: true }, transport: { hostName: 'web1' } } as unknown as ResourceContext;
     const probe = ufwFirewall({}).probe(ctx) as Probe<UfwState>;
     assert.equal(probe.script, ufwProbeScript);
-    assert.equal(probe.parse({ code: 0, stdout: fixture('ufw-probe-active'), stderr: '' }).active, true);
+    const state = probe.parse({ code: 0, stdout: fixture('ufw-probe-active'), stderr: '' });
+    assert.equal(state.active, true);
+    assert.equal(state.asRoot, true, 'from the facts: the ufw commands need root');
     assert.throws(
       () => probe.parse({ code: 2, stdout: '', stderr: 'sh: 1: syntax error' }),
       (error: Error & { code?: string }) =>
         error.code === 'PROBE_FAILED' && error.message.startsWith('web1: probing ufw failed (exit 2)'),
     );
-  });
-
-  it('knows whether it ran as root, which the ufw commands need', () => {
-    assert.equal(parseUfwState(fixture('ufw-probe-active')).root, true);
-    assert.equal(parseUfwState('installed=1\nuid=1000\n').root, false);
   });
 
   it('refuses to guess when ufw’s files are not readable', () => {
@@ -105,7 +102,7 @@ describe('ufw state', () => {
 
 describe('planUfw', () => {
   it('on a fresh host: every rule, then logging, then enable, waiting for the package', () => {
-    const fresh = parseUfwState('login.connection=172.17.0.1 50000 172.17.0.2 22\n');
+    const fresh = { ...parseUfwState('login.connection=172.17.0.1 50000 172.17.0.2 22\n'), asRoot: false };
     const desired = want({
       rules: useCaseA,
       defaults: { incoming: 'deny', outgoing: 'allow' },
@@ -188,7 +185,7 @@ describe('planUfw', () => {
   });
 
   it('with purge, removes what is not declared, but never fail2ban’s bans', () => {
-    const state = parseUfwState(fixture('ufw-probe-active'));
+    const state = { ...parseUfwState(fixture('ufw-probe-active')), asRoot: true };
     const keep: UfwRule[] = [
       { rule: 'limit', port: 22, comment: 'ssh' },
       { rule: 'allow', port: '80,443' },

@@ -1,6 +1,7 @@
 import { OptionsError, TaskError } from '../../errors.js';
 import { sh } from '../../transport/shell.js';
 import { run } from '../actions.js';
+import { rootHint } from '../commands/run-checked.js';
 import type { Plan } from '../resource.js';
 import { sshAccessProblems, type SshPort } from './ufw-ssh-access.js';
 import {
@@ -52,7 +53,7 @@ export function planUfw(current: UfwState, desired: UfwDesired): Plan {
   return {
     actions: [
       run(script.join('\n'), 'changing the ufw firewall', 'UFW_FAILED', {
-        ...(current.root ? {} : { hint: 'ufw needs root: connect as root or set become.' }),
+        ...rootHint(current.asRoot, 'ufw needs root'),
       }),
     ],
     changes: steps.flatMap((step) => (step.line ? [step.line] : [])),

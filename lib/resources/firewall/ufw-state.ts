@@ -17,8 +17,8 @@ export interface UfwState {
   logging: string;
   /** The rules of user.rules (4) and user6.rules (6), in the order ufw applies them. */
   rules: Record<4 | 6, UfwTuple[]>;
-  /** The probe ran as root: ufw's commands need it. */
-  root: boolean;
+  /** Bosun runs as root on the host (facts): ufw's commands need it. */
+  asRoot: boolean;
   /** This SSH session as the host sees it (`SSH_CONNECTION`), when it can tell. */
   session?: { client: string; server: string; port: number };
 }
@@ -30,7 +30,6 @@ export interface UfwState {
  */
 export const ufwProbeScript = String.raw`PATH="$PATH:/usr/sbin:/sbin"
 if command -v ufw >/dev/null 2>&1; then echo installed=1; fi
-echo "uid=$(id -u)"
 for f in /etc/default/ufw /etc/ufw/ufw.conf /etc/ufw/user.rules /etc/ufw/user6.rules; do
   if [ -e "$f" ] && [ ! -r "$f" ]; then echo "unreadable=$f"; fi
 done
@@ -46,7 +45,7 @@ exit 0
 const policies: Record<string, string> = { DROP: 'deny', ACCEPT: 'allow', REJECT: 'reject' };
 
 /** Reads the probe's output; throws when a file of ufw exists but cannot be read (not root). */
-export function parseUfwState(output: string): UfwState {
+export function parseUfwState(output: string): Omit<UfwState, 'asRoot'> {
   const values = new Map<string, string>();
   const rules: UfwState['rules'] = { 4: [], 6: [] };
   for (const line of output.split('\n')) {
@@ -79,7 +78,6 @@ export function parseUfwState(output: string): UfwState {
     },
     logging: values.get('LOGLEVEL') ?? 'low',
     rules,
-    root: values.get('uid') === '0',
     ...(session ? { session: { client: session[1], server: session[2], port: Number(session[3]) } } : {}),
   };
 }
