@@ -86,6 +86,12 @@ scenario({
     await run('fail2ban-client set sshd unbanip 203.0.113.7');
     assert.doesNotMatch(await run('ufw status'), /203\.0\.113\.7/);
 
+    // The converge started the fresh host's server with the new jail file: the reload handler had nothing
+    // left to do, so the settle wait came once.
+    const handler = ctx.runs.converge!.result.tasks.find((t) => t.task === 'reload fail2ban');
+    assert.equal(handler?.status, 'ok');
+    assert.equal(handler?.message, 'not needed: fail2ban was started after the change');
+
     // On the fresh host, check mode predicted a jail file and the start (after the package).
     const check = ctx.runs.check!.result.tasks;
     assert.deepEqual(

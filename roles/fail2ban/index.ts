@@ -69,10 +69,12 @@ export const fail2ban = defineRole({
     ];
   },
   handlers: (vars) => ({
+    // Not after a start that read the new file already (a fresh install): the settle wait comes once.
     'reload fail2ban': fail2banService({
       state: 'reloaded',
       jails: enabledJails(vars),
       settleSeconds: vars.settleSeconds,
+      changedFile: jailFilePath,
     }),
   }),
 });

@@ -2,7 +2,9 @@ import { roleContext } from '../../lib/engine/role.js';
 import assert from 'node:assert/strict';
 import { resolveRoleVariables } from '../../lib/engine/role-variables.js';
 import type { InventoryHost } from '../../lib/inventory/inventory.js';
-import { fail2ban, sshdBackend } from './index.js';
+import type { Probe } from '../../lib/resources/resource.js';
+import type { Fail2banServiceState } from '../../lib/resources/services/fail2ban-service.js';
+import { fail2ban, jailFilePath, sshdBackend } from './index.js';
 import { allportsAction, enabledJails, renderJailConfig } from './jail-config.js';
 import type { Fail2banVariables } from './variables.js';
 
@@ -149,5 +151,24 @@ findtime = 60
       ],
     );
     assert.equal(tasks[0].resource.id, 'fail2ban python3-systemd');
+  });
+});
+
+describe('fail2ban reload handler', () => {
+  it('is for the jail file: not run again after a start that read the new file', () => {
+    const vars = resolve({});
+    const context = roleContext(host, { init: 'systemd' } as never);
+    const handler = fail2ban.definition.handlers!(vars, context)['reload fail2ban'];
+    const probe = handler.probe({ transport: { hostName: 'vps' } } as never) as Probe<Fail2banServiceState>;
+    assert.deepEqual(probe.env, { F2B_CHANGED_FILE: jailFilePath });
+    const running = { loadState: 'loaded', activeState: 'active', unitFileState: 'enabled' };
+    assert.deepEqual(handler.plan({ ...running, startedAt: 9_000_000, changedAt: 8_000_000 }), {
+      actions: [],
+      changes: [],
+      message: 'not needed: fail2ban was started after the change',
+    });
+    assert.deepEqual(handler.plan({ ...running, startedAt: 7_000_000, changedAt: 8_000_000 }).changes, [
+      'reload fail2ban.service',
+    ]);
   });
 });

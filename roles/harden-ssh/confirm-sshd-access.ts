@@ -1,7 +1,6 @@
 import { parseKeyValues } from '../../lib/facts/key-values.js';
-import { confirmAccess } from '../../lib/resources/commands/confirm-access.js';
-import { executePlan } from '../../lib/resources/execute-plan.js';
-import type { Plan, Resource } from '../../lib/resources/resource.js';
+import { confirmLogin, planConfirm } from '../../lib/resources/commands/confirm-access.js';
+import type { Resource } from '../../lib/resources/resource.js';
 import { guardFolder, type RollbackGuard } from '../../lib/resources/commands/rollback-guard.js';
 import { sh } from '../../lib/transport/shell.js';
 import { loginSessionScript, parseLoginSession } from '../../lib/facts/login-session.js';
@@ -39,26 +38,23 @@ export function confirmLoginPort(
  * there. Check mode predicts the login: being notified means a real run would have armed the guard.
  */
 export function confirmSshdAccess(options: ConfirmSshdAccessOptions): Resource<ConfirmSshdAccessState> {
-  const confirmFor = (state: ConfirmSshdAccessState) =>
-    confirmAccess({
-      guard: options.guard,
-      port: confirmLoginPort(options, state.sessionPort),
-      what: 'sshd configuration',
-    });
   return {
     kind: 'confirm-access',
     id: options.guard.id,
-    async probe(ctx) {
-      const result = await ctx.transport.exec(
-        `${loginSessionScript}\n${sh`if [ -d ${guardFolder(options.guard)} ]; then echo armed=1; fi`}`,
-      );
-      const values = parseKeyValues(result.stdout);
-      return {
-        sessionPort: parseLoginSession(values)?.port,
-        armed: values.get('armed') === '1' || ctx.check,
-      };
-    },
-    plan: (current): Plan => confirmFor(current).plan({ armed: current.armed }),
-    apply: (ctx, current, plan) => executePlan(confirmFor(current), plan, { armed: current.armed }, ctx),
+    probe: (ctx) => ({
+      script: `${loginSessionScript}\n${sh`if [ -d ${guardFolder(options.guard)} ]; then echo armed=1; fi`}`,
+      parse: (result) => parseConfirmState(result.stdout, ctx.check),
+    }),
+    plan: (current) => planConfirm(current.armed, confirmLoginPort(options, current.sessionPort)),
+    execute: (ctx, action) => confirmLogin(ctx, { guard: options.guard, what: 'sshd configuration' }, action),
+  };
+}
+
+/** The session's port and whether the guard is armed (always, in check mode), from what the probe printed. */
+export function parseConfirmState(output: string, check: boolean): ConfirmSshdAccessState {
+  const values = parseKeyValues(output);
+  return {
+    sessionPort: parseLoginSession(values)?.port,
+    armed: values.get('armed') === '1' || check,
   };
 }

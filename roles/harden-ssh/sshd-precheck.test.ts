@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { AccessPolicy } from './access-check.js';
 import type { RenderedDropIn } from './sshd-drop-in.js';
-import { planSshdPrecheck, type SshdPrecheckState } from './sshd-precheck.js';
+import type { ResourceContext } from '../../lib/resources/resource.js';
+import { parseSshdHost, sshdPrecheck, verifySshdPrecheck, type SshdPrecheckState } from './sshd-precheck.js';
 
 const policy: AccessPolicy = {
   permitRootLogin: 'no',
@@ -18,9 +19,9 @@ const fine: SshdPrecheckState = {
   access: { login: deploy, keyUsers: [deploy] },
 };
 
-describe('planSshdPrecheck', () => {
-  it('passes without changes when nothing is wrong', () => {
-    assert.deepEqual(planSshdPrecheck(fine, { dropIn, policy }), { changes: [] });
+describe('verifySshdPrecheck', () => {
+  it('passes when nothing is wrong', () => {
+    assert.deepEqual(verifySshdPrecheck(fine, { dropIn, policy }), { passed: true });
   });
 
   it('refuses with every reason at once, saying nothing was changed', () => {
@@ -29,25 +30,91 @@ describe('planSshdPrecheck', () => {
       layout: { main: 'Include /etc/ssh/sshd_config.d/*.conf\nPort 22\n', dropIns: [] },
       rejected: '/etc/ssh/sshd_config.d/00-bosun-hardening.conf line 4: Bad configuration option: FooBar',
     };
-    assert.throws(
-      () =>
-        planSshdPrecheck(state, {
-          dropIn: { ...dropIn, problems: ["extraSettings.Port: set it with the role variable 'ports'."] },
-          policy: { ...policy, allowUsers: ['alice'] },
-        }),
-      (error: Error & { code?: string }) => {
-        assert.equal(error.code, 'SSHD_PLAN_REFUSED');
-        const lines = error.message.split('\n  - ');
-        assert.equal(lines[0], 'web1: harden-ssh refuses these sshd settings; nothing was changed:');
-        assert.match(lines[1], /^deploy, the user Bosun logs in as, could no longer log in/);
-        assert.match(lines[2], /^extraSettings\.Port/);
-        assert.match(lines[3], /^\/etc\/ssh\/sshd_config line 2 sets port too/);
-        assert.match(
-          lines[4],
-          /^sshd -t rejects the planned configuration:\n {4}\/etc\/ssh\/sshd_config\.d\/00-bosun-hardening\.conf line 4: Bad configuration option: FooBar$/,
-        );
-        return true;
+    const verdict = verifySshdPrecheck(state, {
+      dropIn: { ...dropIn, problems: ["extraSettings.Port: set it with the role variable 'ports'."] },
+      policy: { ...policy, allowUsers: ['alice'] },
+    });
+    assert.ok(!verdict.passed, 'refused');
+    const lines = verdict.message.split('\n  - ');
+    assert.equal(lines[0], 'web1: harden-ssh refuses these sshd settings; nothing was changed:');
+    assert.match(lines[1], /^deploy, the user Bosun logs in as, could no longer log in/);
+    assert.match(lines[2], /^extraSettings\.Port/);
+    assert.match(lines[3], /^\/etc\/ssh\/sshd_config line 2 sets port too/);
+    assert.match(
+      lines[4],
+      /^sshd -t rejects the planned configuration:\n {4}\/etc\/ssh\/sshd_config\.d\/00-bosun-hardening\.conf line 4: Bad configuration option: FooBar$/,
+    );
+  });
+});
+
+describe('parseSshdHost', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  it('reads the login, the users with keys and sshd’s files', () => {
+    const output = [
+      'login.connection=172.17.0.1 50412 172.17.0.2 22',
+      'login.user=deploy',
+      'login.groups=deploy,sudo',
+      'keyuser.root=root',
+      'keyuser.deploy=deploy,sudo',
+      `main=${b64('Include /etc/ssh/sshd_config.d/*.conf\nPort 22\n')}`,
+      `dropin.1=${b64('50-cloud-init.conf')} ${b64('PasswordAuthentication yes\n')}`,
+      '',
+    ].join('\n');
+    assert.deepEqual(parseSshdHost('web1', output), {
+      host: 'web1',
+      layout: {
+        main: 'Include /etc/ssh/sshd_config.d/*.conf\nPort 22\n',
+        dropIns: [{ name: '50-cloud-init.conf', content: 'PasswordAuthentication yes\n' }],
       },
+      access: {
+        login: { name: 'deploy', groups: ['deploy', 'sudo'] },
+        keyUsers: [
+          { name: 'root', groups: ['root'] },
+          { name: 'deploy', groups: ['deploy', 'sudo'] },
+        ],
+      },
+    });
+  });
+
+  it('reads a host without an SSH session', () => {
+    assert.equal(parseSshdHost('web1', 'main=\n').access.login, undefined);
+  });
+});
+
+describe('sshdPrecheck probe', () => {
+  const sshd = { service: 'ssh', socketActivated: false, version: '9.2' };
+  const main = Buffer.from('Include /etc/ssh/sshd_config.d/*.conf\n').toString('base64');
+
+  it('reads the host, then tests the planned configuration with the host’s sshd', async () => {
+    const sent: { command: string; stdin?: unknown }[] = [];
+    const outputs = [`main=${main}\n`, '/dev/stdin line 1: Bad configuration option: FooBar\n'];
+    const ctx = {
+      facts: { isRoot: true, init: 'systemd' },
+      transport: {
+        hostName: 'web1',
+        exec: async (command: string, options: { stdin?: unknown } = {}) => {
+          sent.push({ command, stdin: options.stdin });
+          const stderr = outputs.shift()!;
+          return sent.length === 1
+            ? { code: 0, stdout: stderr, stderr: '' }
+            : { code: 255, stdout: '', stderr };
+        },
+      },
+    } as unknown as ResourceContext;
+    const state = (await sshdPrecheck({ dropIn, policy }, sshd).probe(ctx)) as SshdPrecheckState;
+    assert.equal(sent[1].command, '/usr/sbin/sshd -t -f /dev/stdin');
+    assert.equal(sent[1].stdin, 'Port 22\n');
+    assert.equal(
+      state.rejected,
+      '/etc/ssh/sshd_config.d/00-bosun-hardening.conf line 1: Bad configuration option: FooBar',
+    );
+  });
+
+  it('refuses a host it cannot run on, before reading it', async () => {
+    const ctx = { facts: { isRoot: false, init: 'systemd' }, transport: { hostName: 'web1' } };
+    await assert.rejects(
+      async () => sshdPrecheck({ dropIn, policy }, sshd).probe(ctx as never),
+      /web1: harden-ssh cannot run: it needs root/,
     );
   });
 });

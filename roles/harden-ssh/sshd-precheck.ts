@@ -1,7 +1,7 @@
 import { TaskError } from '../../lib/errors.js';
 import { parseKeyValues } from '../../lib/facts/key-values.js';
 import type { SshdFacts } from './sshd-fact.js';
-import type { Plan, Resource } from '../../lib/resources/resource.js';
+import type { Check, Verdict } from '../../lib/resources/resource.js';
 import { runChecked } from '../../lib/resources/commands/run-checked.js';
 import { accessProblems, type Account, type AccessPolicy, type AccessState } from './access-check.js';
 import { loginSessionScript, parseLoginSession } from '../../lib/facts/login-session.js';
@@ -61,15 +61,13 @@ const groupsOf = (text: string | undefined) => (text ? text.split(',').filter(Bo
 const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
 
 /**
- * The first task of harden-ssh, before any change: refuses (with every reason, and nothing changed) a plan
- * that would lock the connecting user out, a layout where the drop-in would not decide its settings, and
- * settings that the host's sshd rejects. Probes in two round trips: the host's state, then
- * `sshd -t -f /dev/stdin` on the whole planned configuration (nothing is written, so check mode runs it too).
+ * The first task of harden-ssh, a check before any change: refuses (with every reason, and nothing changed)
+ * settings that would lock the connecting user out, a layout where the drop-in would not decide its
+ * settings, and settings that the host's sshd rejects. Probes in two round trips, the second depending on
+ * the first: the host's state, then `sshd -t -f /dev/stdin` on the whole planned configuration built from
+ * it (nothing is written, so check mode runs it too).
  */
-export function sshdPrecheck(
-  desired: SshdPrecheckDesired,
-  sshdFacts: SshdFacts,
-): Resource<SshdPrecheckState> {
+export function sshdPrecheck(desired: SshdPrecheckDesired, sshdFacts: SshdFacts): Check<SshdPrecheckState> {
   return {
     kind: 'sshd-precheck',
     id: dropInPath,
@@ -89,29 +87,8 @@ export function sshdPrecheck(
       const result = await runChecked(transport, probeScript, 'reading the sshd configuration and logins', {
         code: 'PROBE_FAILED',
       });
-      const values = parseKeyValues(result.stdout);
-      const session = parseLoginSession(values);
-      const keyUsers: Account[] = [...values]
-        .filter(([key]) => key.startsWith('keyuser.'))
-        .map(([key, groups]) => ({ name: key.slice('keyuser.'.length), groups: groupsOf(groups) }));
-      const layout: SshdLayout = {
-        main: decode(values.get('main') ?? ''),
-        dropIns: [...values]
-          .filter(([key]) => key.startsWith('dropin.'))
-          .map(([, value]) => {
-            const [name, content] = value.split(' ');
-            return { name: decode(name), content: decode(content ?? '') };
-          }),
-      };
-      const state: SshdPrecheckState = {
-        host: transport.hostName,
-        layout,
-        access: {
-          login: session && { name: session.user, groups: groupsOf(values.get('login.groups')) },
-          keyUsers,
-        },
-      };
-      const planned = plannedConfig(layout, desired.dropIn.content);
+      const state = parseSshdHost(transport.hostName, result.stdout);
+      const planned = plannedConfig(state.layout, desired.dropIn.content);
       if (planned) {
         const test = await transport.exec(`${sshd} -t -f /dev/stdin`, { stdin: planned.text });
         if (test.code !== 0)
@@ -119,15 +96,38 @@ export function sshdPrecheck(
       }
       return state;
     },
-    plan: (current) => planSshdPrecheck(current, desired),
-    async apply() {
-      // The plan never has changes: it passes or throws.
+    verify: (current) => verifySshdPrecheck(current, desired),
+  };
+}
+
+/** The logins and sshd's files, from what the first probe script printed. */
+export function parseSshdHost(host: string, output: string): SshdPrecheckState {
+  const values = parseKeyValues(output);
+  const session = parseLoginSession(values);
+  const keyUsers: Account[] = [...values]
+    .filter(([key]) => key.startsWith('keyuser.'))
+    .map(([key, groups]) => ({ name: key.slice('keyuser.'.length), groups: groupsOf(groups) }));
+  const layout: SshdLayout = {
+    main: decode(values.get('main') ?? ''),
+    dropIns: [...values]
+      .filter(([key]) => key.startsWith('dropin.'))
+      .map(([, value]) => {
+        const [name, content] = value.split(' ');
+        return { name: decode(name), content: decode(content ?? '') };
+      }),
+  };
+  return {
+    host,
+    layout,
+    access: {
+      login: session && { name: session.user, groups: groupsOf(values.get('login.groups')) },
+      keyUsers,
     },
   };
 }
 
-/** Passes (no changes) or throws one TaskError listing every reason to refuse the settings. Pure. */
-export function planSshdPrecheck(current: SshdPrecheckState, desired: SshdPrecheckDesired): Plan {
+/** Passes, or fails with one message listing every reason to refuse the settings. Pure. */
+export function verifySshdPrecheck(current: SshdPrecheckState, desired: SshdPrecheckDesired): Verdict {
   const problems = [
     ...accessProblems(current.access, desired.policy),
     ...desired.dropIn.problems,
@@ -136,9 +136,9 @@ export function planSshdPrecheck(current: SshdPrecheckState, desired: SshdPreche
       ? [`sshd -t rejects the planned configuration:\n    ${current.rejected.replaceAll('\n', '\n    ')}`]
       : []),
   ];
-  if (problems.length === 0) return { changes: [] };
-  throw new TaskError(
-    'SSHD_PLAN_REFUSED',
-    `${current.host}: harden-ssh refuses these sshd settings; nothing was changed:\n  - ${problems.join('\n  - ')}`,
-  );
+  if (problems.length === 0) return { passed: true };
+  return {
+    passed: false,
+    message: `${current.host}: harden-ssh refuses these sshd settings; nothing was changed:\n  - ${problems.join('\n  - ')}`,
+  };
 }

@@ -1,5 +1,6 @@
 import { TaskError } from '../../lib/errors.js';
 import type { SshdFacts } from './sshd-fact.js';
+import { custom } from '../../lib/resources/actions.js';
 import type { Resource } from '../../lib/resources/resource.js';
 import { guardFolder, guardTimer, type RollbackGuard } from '../../lib/resources/commands/rollback-guard.js';
 import { lastLines } from '../../lib/resources/commands/run-checked.js';
@@ -22,9 +23,9 @@ export function sshdRestartCommand(sshd: SshdFacts): string {
 }
 
 /**
- * Handler that restarts sshd after guarded changes. If the restart fails, nothing may be listening any
- * more: it rolls back at once over the connection still open (instead of waiting for the host's timer)
- * and fails saying what it restored.
+ * Handler that restarts sshd after guarded changes, with one custom action ('restart-sshd'): if the
+ * restart fails, nothing may be listening any more, so it rolls back at once over the connection still
+ * open (instead of waiting for the host's timer) and fails saying what it restored.
  */
 export function restartSshd(guard: RollbackGuard, sshd: SshdFacts): Resource<Record<string, never>> {
   const command = sshdRestartCommand(sshd);
@@ -32,15 +33,17 @@ export function restartSshd(guard: RollbackGuard, sshd: SshdFacts): Resource<Rec
   return {
     kind: 'sshd-restart',
     id: sshd.socketActivated ? `${sshd.service}.socket` : `${sshd.service}.service`,
+    // Nothing to read: a handler always acts.
     probe: async () => ({}),
     plan: () => ({
+      actions: [custom('restart-sshd', { command })],
       changes: [
         sshd.socketActivated
           ? `restart ${sshd.service}.socket (socket activation: systemd listens for sshd)`
           : `reload ${sshd.service}.service`,
       ],
     }),
-    async apply(ctx) {
+    async execute(ctx) {
       const result = await ctx.transport.exec(command);
       if (result.code === 0) return;
       const rollback = await ctx.transport.exec(

@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { sh } from '../../transport/shell.js';
-import { command, planCommand, type CommandDesired } from './command.js';
-import type { ResourceContext } from '../resource.js';
+import { run as runAction } from '../actions.js';
+import { command, parseGuards, planCommand, type CommandDesired, type CommandState } from './command.js';
+import { isProbe, type Probe, type ResourceContext } from '../resource.js';
 
 const run = (overrides: Partial<CommandDesired> = {}): CommandDesired => ({
   run: 'make install',
   ...overrides,
 });
-const willRun = { changes: ['run: make install'] };
-const skip = { changes: [] };
+const willRun = {
+  actions: [runAction('make install', 'command `make install`', 'COMMAND_FAILED')],
+  changes: ['run: make install'],
+};
+const skip = { actions: [], changes: [] };
 
 describe('planCommand', () => {
   it('runs every time without a guard', () => {
@@ -50,45 +54,70 @@ describe('planCommand', () => {
 
   it('waits for an earlier task when its working directory does not exist yet', () => {
     assert.deepEqual(planCommand({ cwdMissing: true }, run({ cwd: '/srv/app', creates: 'build' })), {
-      ...willRun,
+      actions: [
+        runAction('cd -- /srv/app || exit 1\nmake install', 'command `make install`', 'COMMAND_FAILED'),
+      ],
+      changes: willRun.changes,
       needsEarlierChanges: 'directory /srv/app does not exist yet',
     });
+  });
+
+  it('runs in its working directory, with its environment and standard input', () => {
+    const desired = run({ cwd: '/srv/my app', env: { MODE: 'prod' }, stdin: 'yes\n' });
+    assert.deepEqual(planCommand({ cwdMissing: false }, desired).actions, [
+      runAction("cd -- '/srv/my app' || exit 1\nmake install", 'command `make install`', 'COMMAND_FAILED', {
+        env: { MODE: 'prod' },
+        stdin: 'yes\n',
+      }),
+    ]);
+  });
+});
+
+describe('parseGuards', () => {
+  const all = run({ creates: '/opt/app', removes: '/tmp/lock', unless: 'false', onlyIf: 'true' });
+  it('reads each guard that was given, and leaves the others undefined', () => {
+    assert.deepEqual(parseGuards('creates=1\nunless=1\nonly_if=0\n', all), {
+      cwdMissing: false,
+      createsExists: true,
+      removesExists: false,
+      unlessCode: 1,
+      onlyIfCode: 0,
+    });
+    assert.deepEqual(parseGuards('unless=0\n', run({ unless: 'true' })), {
+      cwdMissing: false,
+      createsExists: undefined,
+      removesExists: undefined,
+      unlessCode: 0,
+      onlyIfCode: undefined,
+    });
+  });
+  it('reads a working directory that is missing', () => {
+    assert.equal(parseGuards('cwd_missing=1\n', run({ cwd: '/srv/app', creates: 'x' })).cwdMissing, true);
   });
 });
 
 describe('command()', () => {
-  const context = (exec: (command: string) => void): ResourceContext =>
-    ({
-      check: true,
-      facts: {},
-      transport: {
-        hostName: 'h',
-        exec: async (text: string) => {
-          exec(text);
-          return { code: 0, stdout: 'creates=1\nunless=1\n', stderr: '' };
-        },
-      },
-    }) as unknown as ResourceContext;
+  const context = { check: true, facts: {}, transport: { hostName: 'h' } } as unknown as ResourceContext;
 
   it('costs no round trip without guards', async () => {
-    let calls = 0;
-    const state = await command({ run: 'true' }).probe(context(() => calls++));
-    assert.equal(calls, 0);
-    assert.deepEqual(state, { cwdMissing: false });
+    const probe = command({ run: 'true' }).probe(context);
+    assert.equal(isProbe(probe), false, 'no script to send');
+    assert.deepEqual(await probe, { cwdMissing: false });
   });
 
-  it('answers every guard in one script, with values quoted', async () => {
-    const scripts: string[] = [];
+  it('answers every guard in one script, with values quoted', () => {
     const resource = command({
       run: sh`touch ${'/tmp/a b'}`,
       creates: '/tmp/x; touch /tmp/pwned',
       unless: 'grep -q done /tmp/state',
       cwd: '/srv/my app',
+      env: { STATE: 'done' },
     });
-    const state = await resource.probe(context((text) => scripts.push(text)));
-    assert.equal(scripts.length, 1);
-    assert.ok(scripts[0].includes(String(sh`cd -- ${'/srv/my app'} `)), scripts[0]);
-    assert.ok(scripts[0].includes(String(sh`[ -e ${'/tmp/x; touch /tmp/pwned'} ]`)), scripts[0]);
+    const probe = resource.probe(context) as Probe<CommandState>;
+    assert.ok(probe.script.includes(String(sh`cd -- ${'/srv/my app'} `)), probe.script);
+    assert.ok(probe.script.includes(String(sh`[ -e ${'/tmp/x; touch /tmp/pwned'} ]`)), probe.script);
+    assert.deepEqual(probe.env, { STATE: 'done' }, 'guards see the command’s environment');
+    const state = probe.parse({ code: 0, stdout: 'creates=1\nunless=1\n', stderr: '' });
     assert.deepEqual(state, {
       cwdMissing: false,
       createsExists: true,
@@ -97,5 +126,15 @@ describe('command()', () => {
       onlyIfCode: undefined,
     });
     assert.equal(resource.id, "touch '/tmp/a b'");
+  });
+
+  it('fails as a probe when the guard script cannot run', () => {
+    const probe = command({ run: 'true', creates: '/x' }).probe(context) as Probe<CommandState>;
+    assert.throws(
+      () => probe.parse({ code: 126, stdout: '', stderr: 'sh: permission denied' }),
+      (error: Error & { code?: string }) =>
+        error.code === 'PROBE_FAILED' &&
+        /^h: probing the guards of a command failed \(exit 126\)/.test(error.message),
+    );
   });
 });

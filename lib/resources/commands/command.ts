@@ -1,7 +1,8 @@
 import { parseKeyValues } from '../../facts/key-values.js';
 import { sh, type ShellCommand } from '../../transport/shell.js';
-import type { Plan, Resource } from '../resource.js';
-import { runChecked } from './run-checked.js';
+import { run } from '../actions.js';
+import { noChange, type Plan, type Resource } from '../resource.js';
+import { checkExit } from './run-checked.js';
 
 export interface CommandOptions {
   /**
@@ -40,6 +41,8 @@ export interface CommandDesired {
   unless?: string;
   onlyIf?: string;
   cwd?: string;
+  env?: Record<string, string>;
+  stdin?: string | Buffer;
 }
 
 /**
@@ -67,51 +70,64 @@ export function command(options: CommandOptions): Resource<CommandState> {
     unless: options.unless === undefined ? undefined : String(options.unless),
     onlyIf: options.onlyIf === undefined ? undefined : String(options.onlyIf),
     cwd: options.cwd,
+    env: options.env,
+    stdin: options.stdin,
   };
 
   return {
     kind: 'command',
     id: desired.run,
-    async probe(ctx) {
+    probe(ctx) {
       const script = guardScript(desired);
-      if (script === undefined) return { cwdMissing: false };
-      const result = await runChecked(ctx.transport, script, 'probing the guards of a command', {
-        code: 'PROBE_FAILED',
-        env: options.env,
-      });
-      const values = parseKeyValues(result.stdout);
-      const code = (key: string) => (values.has(key) ? Number(values.get(key)) : undefined);
-      const flag = (key: string, given: unknown) =>
-        given === undefined ? undefined : values.get(key) === '1';
+      // Without guards there is nothing to read: no script, so nothing in the batch either.
+      if (script === undefined) return Promise.resolve({ cwdMissing: false });
       return {
-        cwdMissing: values.has('cwd_missing'),
-        createsExists: flag('creates', desired.creates),
-        removesExists: flag('removes', desired.removes),
-        unlessCode: code('unless'),
-        onlyIfCode: code('only_if'),
+        script,
+        env: options.env,
+        parse: (result) =>
+          parseGuards(
+            checkExit(ctx.transport.hostName, result, 'probing the guards of a command', {
+              code: 'PROBE_FAILED',
+            }).stdout,
+            desired,
+          ),
       };
     },
     plan: (current) => planCommand(current, desired),
-    async apply(ctx) {
-      await runChecked(ctx.transport, desired.run, `command \`${desired.run}\``, {
-        code: 'COMMAND_FAILED',
-        cwd: options.cwd,
-        env: options.env,
-        stdin: options.stdin,
-      });
-    },
+  };
+}
+
+/** The guards' answers, from what the guard script printed. */
+export function parseGuards(output: string, desired: CommandDesired): CommandState {
+  const values = parseKeyValues(output);
+  const code = (key: string) => (values.has(key) ? Number(values.get(key)) : undefined);
+  const flag = (key: string, given: unknown) => (given === undefined ? undefined : values.get(key) === '1');
+  return {
+    cwdMissing: values.has('cwd_missing'),
+    createsExists: flag('creates', desired.creates),
+    removesExists: flag('removes', desired.removes),
+    unlessCode: code('unless'),
+    onlyIfCode: code('only_if'),
   };
 }
 
 /** The plan of a command: pure, from the guards' answers. */
 export function planCommand(current: CommandState, desired: CommandDesired): Plan {
   if (!current.cwdMissing) {
-    if (desired.creates !== undefined && current.createsExists) return { changes: [] };
-    if (desired.removes !== undefined && !current.removesExists) return { changes: [] };
-    if (desired.unless !== undefined && current.unlessCode === 0) return { changes: [] };
-    if (desired.onlyIf !== undefined && current.onlyIfCode !== 0) return { changes: [] };
+    if (desired.creates !== undefined && current.createsExists) return noChange();
+    if (desired.removes !== undefined && !current.removesExists) return noChange();
+    if (desired.unless !== undefined && current.unlessCode === 0) return noChange();
+    if (desired.onlyIf !== undefined && current.onlyIfCode !== 0) return noChange();
   }
+  // The working directory as the transport would set it (`cd DIR || exit 1`), inside the action's command.
+  const inCwd = desired.cwd === undefined ? '' : `${sh`cd -- ${desired.cwd}`} || exit 1\n`;
   return {
+    actions: [
+      run(`${inCwd}${desired.run}`, `command \`${desired.run}\``, 'COMMAND_FAILED', {
+        ...(desired.env ? { env: desired.env } : {}),
+        ...(desired.stdin === undefined ? {} : { stdin: desired.stdin }),
+      }),
+    ],
     changes: [`run: ${desired.run}`],
     // Guards cannot be answered in a directory that an earlier task has yet to create.
     ...(current.cwdMissing ? { needsEarlierChanges: `directory ${desired.cwd} does not exist yet` } : {}),

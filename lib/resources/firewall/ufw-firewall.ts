@@ -1,7 +1,6 @@
-import { sh } from '../../transport/shell.js';
 import type { Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
-import { planUfw, ufwSteps, type UfwDesired } from './ufw-plan.js';
+import { checkExit } from '../commands/run-checked.js';
+import { planUfw, type UfwDesired } from './ufw-plan.js';
 import type { UfwRule } from './ufw-rule.js';
 import { parseUfwState, ufwProbeScript, type UfwLogLevel, type UfwState } from './ufw-state.js';
 
@@ -60,23 +59,15 @@ export function ufwFirewall(options: UfwFirewallOptions): Resource<UfwState> {
   return {
     kind: 'ufw',
     id: 'ufw',
-    async probe(ctx) {
-      const result = await runChecked(ctx.transport, ufwProbeScript, 'probing ufw', { code: 'PROBE_FAILED' });
-      return parseUfwState(result.stdout);
-    },
+    probe: (ctx) => ({
+      script: ufwProbeScript,
+      parse: (result) => ({
+        ...parseUfwState(
+          checkExit(ctx.transport.hostName, result, 'probing ufw', { code: 'PROBE_FAILED' }).stdout,
+        ),
+        asRoot: ctx.facts.isRoot,
+      }),
+    }),
     plan: (current) => planUfw(current, desired),
-    async apply(ctx, current) {
-      const steps = ufwSteps(current, desired);
-      // One round trip; `set -e` stops at the first refusal, and the rollback guard restores the files.
-      const script = [
-        'set -e',
-        'PATH="$PATH:/usr/sbin:/sbin"',
-        ...steps.map((step) => String(sh`ufw ${step.args}`)),
-      ].join('\n');
-      await runChecked(ctx.transport, script, 'changing the ufw firewall', {
-        code: 'UFW_FAILED',
-        hint: ctx.facts.isRoot ? undefined : 'ufw needs root: connect as root or set become.',
-      });
-    },
   };
 }

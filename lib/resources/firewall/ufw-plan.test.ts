@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { planUfw, ufwSteps, type UfwDesired } from './ufw-plan.js';
+import { run } from '../actions.js';
+import { planUfw, type UfwDesired } from './ufw-plan.js';
 import { normalizeUfwRule, type UfwRule } from './ufw-rule.js';
-import { parseUfwState, type UfwState } from './ufw-state.js';
-import { sh } from '../../transport/shell.js';
+import { parseUfwState, ufwProbeScript, type UfwState } from './ufw-state.js';
+import { ufwFirewall } from './ufw-firewall.js';
+import type { Probe, ResourceContext } from '../resource.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}.txt`, import.meta.url), 'utf8');
 
@@ -22,6 +24,7 @@ function host(rules: UfwRule[] = [], overrides: Partial<UfwState> = {}): UfwStat
     defaults: { incoming: 'deny', outgoing: 'allow', routed: 'deny' },
     logging: 'low',
     rules: stored,
+    asRoot: true,
     session: { client: '172.17.0.1', server: '172.17.0.2', port: 22 },
     ...overrides,
   };
@@ -33,8 +36,11 @@ const want = (overrides: Partial<UfwDesired>): UfwDesired => ({
   sshPorts: [],
   ...overrides,
 });
+/** The ufw commands of the plan's one action, in order. */
 const commands = (current: UfwState, desired: UfwDesired) =>
-  ufwSteps(current, desired).map((step) => String(sh`ufw ${step.args}`));
+  planUfw(current, desired)
+    .actions!.flatMap((action) => (action.kind === 'run' ? action.command.split('\n') : []))
+    .filter((line) => line.startsWith('ufw '));
 const refused = (current: UfwState, desired: UfwDesired, message: RegExp) =>
   assert.throws(
     () => planUfw(current, desired),
@@ -70,6 +76,20 @@ describe('ufw state', () => {
     assert.equal(state.session, undefined);
   });
 
+  it('is read by one script, whose failure reads as a failed probe', () => {
+    const ctx = { facts: { isRoot: true }, transport: { hostName: 'web1' } } as unknown as ResourceContext;
+    const probe = ufwFirewall({}).probe(ctx) as Probe<UfwState>;
+    assert.equal(probe.script, ufwProbeScript);
+    const state = probe.parse({ code: 0, stdout: fixture('ufw-probe-active'), stderr: '' });
+    assert.equal(state.active, true);
+    assert.equal(state.asRoot, true, 'from the facts: the ufw commands need root');
+    assert.throws(
+      () => probe.parse({ code: 2, stdout: '', stderr: 'sh: 1: syntax error' }),
+      (error: Error & { code?: string }) =>
+        error.code === 'PROBE_FAILED' && error.message.startsWith('web1: probing ufw failed (exit 2)'),
+    );
+  });
+
   it('refuses to guess when ufw’s files are not readable', () => {
     assert.throws(() => parseUfwState('installed=1\nunreadable=/etc/ufw/user.rules\n'), /become/);
   });
@@ -82,14 +102,30 @@ describe('ufw state', () => {
 
 describe('planUfw', () => {
   it('on a fresh host: every rule, then logging, then enable, waiting for the package', () => {
-    const fresh = parseUfwState('login.connection=172.17.0.1 50000 172.17.0.2 22\n');
+    const fresh = { ...parseUfwState('login.connection=172.17.0.1 50000 172.17.0.2 22\n'), asRoot: false };
     const desired = want({
       rules: useCaseA,
       defaults: { incoming: 'deny', outgoing: 'allow' },
       logging: 'medium',
       enabled: true,
     });
+    const ufwCommands = [
+      'ufw limit in proto tcp from any to any port 22 comment ssh',
+      "ufw limit in proto tcp from any to any port 52231 comment 'ssh (new port)'",
+      'ufw allow in proto tcp from any to any port 80',
+      'ufw allow in proto tcp from any to any port 443',
+      'ufw logging medium',
+      'ufw --force enable',
+    ];
     assert.deepEqual(planUfw(fresh, desired), {
+      actions: [
+        run(
+          ['set -e', 'PATH="$PATH:/usr/sbin:/sbin"', ...ufwCommands].join('\n'),
+          'changing the ufw firewall',
+          'UFW_FAILED',
+          { hint: 'ufw needs root: connect as root or set become.' },
+        ),
+      ],
       changes: [
         'add limit 22/tcp # ssh',
         'add limit 52231/tcp # ssh (new port)',
@@ -100,14 +136,7 @@ describe('planUfw', () => {
       ],
       needsEarlierChanges: 'ufw is not installed yet',
     });
-    assert.deepEqual(commands(fresh, desired), [
-      'ufw limit in proto tcp from any to any port 22 comment ssh',
-      "ufw limit in proto tcp from any to any port 52231 comment 'ssh (new port)'",
-      'ufw allow in proto tcp from any to any port 80',
-      'ufw allow in proto tcp from any to any port 443',
-      'ufw logging medium',
-      'ufw --force enable',
-    ]);
+    assert.deepEqual(commands(fresh, desired), ufwCommands);
   });
 
   it('changes nothing when the host is as declared', () => {
@@ -116,7 +145,7 @@ describe('planUfw', () => {
         host(useCaseA),
         want({ rules: useCaseA, defaults: { incoming: 'deny' }, enabled: true, purge: true }),
       ),
-      { changes: [] },
+      { actions: [], changes: [] },
     );
   });
 
@@ -156,7 +185,7 @@ describe('planUfw', () => {
   });
 
   it('with purge, removes what is not declared, but never fail2ban’s bans', () => {
-    const state = parseUfwState(fixture('ufw-probe-active'));
+    const state = { ...parseUfwState(fixture('ufw-probe-active')), asRoot: true };
     const keep: UfwRule[] = [
       { rule: 'limit', port: 22, comment: 'ssh' },
       { rule: 'allow', port: '80,443' },

@@ -1,4 +1,7 @@
 import { OptionsError, TaskError } from '../../errors.js';
+import { sh } from '../../transport/shell.js';
+import { run } from '../actions.js';
+import { rootHint } from '../commands/run-checked.js';
 import type { Plan } from '../resource.js';
 import { sshAccessProblems, type SshPort } from './ufw-ssh-access.js';
 import {
@@ -28,7 +31,7 @@ export interface UfwDesired {
   connectionPort?: number;
 }
 
-/** One ufw command of apply (its arguments after `ufw`), with its plan line when it has one. */
+/** One ufw command (its arguments after `ufw`), with its plan line when it has one. */
 export interface UfwStep {
   args: string[];
   line?: string;
@@ -39,10 +42,22 @@ const isFail2banBan = (tuple: UfwTuple) => tuple.comment.startsWith('by Fail2Ban
 
 /** The plan of ufw: pure, from the probed state. Throws when the change would block SSH. */
 export function planUfw(current: UfwState, desired: UfwDesired): Plan {
-  const changes = ufwSteps(current, desired).flatMap((step) => (step.line ? [step.line] : []));
+  const steps = ufwSteps(current, desired);
+  if (steps.length === 0) return { actions: [], changes: [] };
+  // One round trip; `set -e` stops at the first refusal, and the rollback guard restores the files.
+  const script = [
+    'set -e',
+    'PATH="$PATH:/usr/sbin:/sbin"',
+    ...steps.map((step) => String(sh`ufw ${step.args}`)),
+  ];
   return {
-    changes,
-    ...(changes.length > 0 && !current.installed ? { needsEarlierChanges: 'ufw is not installed yet' } : {}),
+    actions: [
+      run(script.join('\n'), 'changing the ufw firewall', 'UFW_FAILED', {
+        ...rootHint(current.asRoot, 'ufw needs root'),
+      }),
+    ],
+    changes: steps.flatMap((step) => (step.line ? [step.line] : [])),
+    ...(current.installed ? {} : { needsEarlierChanges: 'ufw is not installed yet' }),
   };
 }
 

@@ -17,6 +17,8 @@ export interface UfwState {
   logging: string;
   /** The rules of user.rules (4) and user6.rules (6), in the order ufw applies them. */
   rules: Record<4 | 6, UfwTuple[]>;
+  /** Bosun runs as root on the host (facts): ufw's commands need it. */
+  asRoot: boolean;
   /** This SSH session as the host sees it (`SSH_CONNECTION`), when it can tell. */
   session?: { client: string; server: string; port: number };
 }
@@ -43,7 +45,7 @@ exit 0
 const policies: Record<string, string> = { DROP: 'deny', ACCEPT: 'allow', REJECT: 'reject' };
 
 /** Reads the probe's output; throws when a file of ufw exists but cannot be read (not root). */
-export function parseUfwState(output: string): UfwState {
+export function parseUfwState(output: string): Omit<UfwState, 'asRoot'> {
   const values = new Map<string, string>();
   const rules: UfwState['rules'] = { 4: [], 6: [] };
   for (const line of output.split('\n')) {

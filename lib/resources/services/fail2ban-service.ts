@@ -1,8 +1,10 @@
 import { OptionsError } from '../../errors.js';
 import { parseKeyValues } from '../../facts/key-values.js';
 import { sh } from '../../transport/shell.js';
-import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { run, systemctl, type RunAction, type SystemctlVerb } from '../actions.js';
+import { absolutePath } from '../files/absolute-path.js';
+import { noChange, type Plan, type Resource } from '../resource.js';
+import { checkExit } from '../commands/run-checked.js';
 
 export interface Fail2banServiceOptions {
   /** 'started': running (and started if not); 'reloaded': reload the configuration now (what a handler uses). */
@@ -13,13 +15,22 @@ export interface Fail2banServiceOptions {
   jails?: string[];
   /** How long a start or reload may take to settle before the task fails. Default 30. */
   settleSeconds?: number;
+  /**
+   * 'reloaded' only: the file whose change the reload is for (the handler's jail file). A server that
+   * started after the file last changed has read it already: it is neither reloaded nor waited for again.
+   */
+  changedFile?: string;
 }
 
-/** What systemd and the server say. */
+/** What systemd says, and when the server started and the changed file changed (µs of CLOCK_MONOTONIC). */
 export interface Fail2banServiceState {
   loadState: string;
   activeState: string;
   unitFileState: string;
+  /** When the unit last became active (ActiveEnterTimestampMonotonic); 0 when it never did since boot. */
+  startedAt: number;
+  /** When `changedFile` last changed (its ctime), on the same clock; undefined when unknown or not asked. */
+  changedAt?: number;
 }
 
 export interface Fail2banServiceDesired {
@@ -27,6 +38,7 @@ export interface Fail2banServiceDesired {
   enabled?: boolean;
   jails: string[];
   settleSeconds: number;
+  changedFile?: string;
 }
 
 /** How long the server must keep answering, after it first did, to count as settled. */
@@ -35,7 +47,7 @@ const steadySeconds = 3;
 /**
  * The fail2ban server, started or reloaded, and then watched until it has settled: systemd starts it as a
  * simple service, so `systemctl start` returns at once while the server may still die on a jail it cannot
- * start (a log file that does not exist, an action that fails). Apply waits until the unit is active,
+ * start (a log file that does not exist, an action that fails). The last action waits until the unit is active,
  * `fail2ban-client ping` answers and every listed jail answers `fail2ban-client status JAIL`, then checks
  * that all of it holds for a few more seconds. A server that does not settle fails the task with its
  * unit's state and last journal lines (where the server's start-up errors go).
@@ -43,12 +55,13 @@ const steadySeconds = 3;
  * + state: 'started' or 'reloaded'
  * + enabled: start at boot
  * + jails: what must be running; settleSeconds: how long to wait
+ * + changedFile: a handler's file; no reload when the server started after it changed
  *
  * Plan lines: `enable fail2ban.service`, `start fail2ban.service`, `reload fail2ban.service`.
  *
  * @example
  * fail2banService({ state: 'started', enabled: true, jails: ['sshd', 'recidive'] })
- * fail2banService({ state: 'reloaded', jails: ['sshd'] }) // a handler
+ * fail2banService({ state: 'reloaded', jails: ['sshd'], changedFile: '/etc/fail2ban/jail.d/00-bosun.local' }) // a handler
  */
 export function fail2banService(options: Fail2banServiceOptions): Resource<Fail2banServiceState> {
   const jails = options.jails ?? [];
@@ -60,60 +73,99 @@ export function fail2banService(options: Fail2banServiceOptions): Resource<Fail2
     enabled: options.enabled,
     jails,
     settleSeconds: options.settleSeconds ?? 30,
+    changedFile:
+      options.changedFile === undefined ? undefined : absolutePath(options.changedFile, 'fail2banService'),
   };
   return {
     kind: 'fail2ban-service',
     id: 'fail2ban.service',
-    async probe(ctx) {
-      const result = await runChecked(
-        ctx.transport,
-        'systemctl show -p LoadState,ActiveState,UnitFileState fail2ban.service',
-        'probing fail2ban.service',
-        { code: 'PROBE_FAILED' },
-      );
-      const values = parseKeyValues(result.stdout);
-      return {
-        loadState: values.get('LoadState') ?? '',
-        activeState: values.get('ActiveState') ?? '',
-        unitFileState: values.get('UnitFileState') ?? '',
-      };
-    },
+    probe: (ctx) => ({
+      script: probeScript(desired.changedFile),
+      env: desired.changedFile === undefined ? undefined : { F2B_CHANGED_FILE: desired.changedFile },
+      parse: (result) =>
+        parseFail2banState(
+          checkExit(ctx.transport.hostName, result, 'probing fail2ban.service', { code: 'PROBE_FAILED' })
+            .stdout,
+        ),
+    }),
     plan: (current) => planFail2banService(current, desired),
-    async apply(ctx, current) {
-      const steps = fail2banActions(current, desired).map(
-        (verb) =>
-          `systemctl ${verb} fail2ban.service || { rc=$?; systemctl status --no-pager --full -n 10 fail2ban.service >&2; exit $rc; }`,
-      );
-      await runChecked(ctx.transport, [...steps, settleScript(desired)].join('\n'), 'fail2ban', {
-        code: 'FAIL2BAN_FAILED',
-        hint: 'Fix what the journal lines above name; `fail2ban-client -t` tests the configuration.',
-      });
-    },
   };
 }
 
-/** The plan of the fail2ban service: pure, from `systemctl show`. */
-export function planFail2banService(current: Fail2banServiceState, desired: Fail2banServiceDesired): Plan {
-  const changes = fail2banActions(current, desired).map((verb) => `${verb} fail2ban.service`);
+/**
+ * `systemctl show`, and with a changed file the time it changed on systemd's monotonic clock: its ctime
+ * (which a rename into place sets too) taken back from now on the wall clock, so a clock step before the
+ * change cannot make an old start look newer. Python comes with fail2ban; without it nothing is printed.
+ */
+function probeScript(changedFile: string | undefined): string {
+  const show =
+    'systemctl show -p LoadState,ActiveState,UnitFileState,ActiveEnterTimestampMonotonic fail2ban.service || exit';
+  if (changedFile === undefined) return show;
+  return `${show}
+[ -e "$F2B_CHANGED_FILE" ] || exit 0
+python3 -c 'import os, sys, time
+changed = os.stat(sys.argv[1]).st_ctime_ns - time.time_ns() + time.monotonic_ns()
+print("ChangedMonotonic=%d" % (changed // 1000))' "$F2B_CHANGED_FILE" 2>/dev/null
+exit 0`;
+}
+
+/** Reads what the probe printed. */
+export function parseFail2banState(output: string): Fail2banServiceState {
+  const values = parseKeyValues(output);
+  const changed = values.get('ChangedMonotonic');
   return {
-    changes,
-    ...(changes.length > 0 && current.loadState === 'not-found'
-      ? { needsEarlierChanges: 'fail2ban is not installed yet' }
-      : {}),
+    loadState: values.get('LoadState') ?? '',
+    activeState: values.get('ActiveState') ?? '',
+    unitFileState: values.get('UnitFileState') ?? '',
+    startedAt: Number(values.get('ActiveEnterTimestampMonotonic') ?? 0) || 0,
+    ...(changed === undefined ? {} : { changedAt: Number(changed) }),
   };
 }
+
+/** The plan of the fail2ban service: pure, from the probe. Every start or reload is followed by the settle wait. */
+export function planFail2banService(current: Fail2banServiceState, desired: Fail2banServiceDesired): Plan {
+  const running = isRunning(current);
+  // The handler after a jail change that a start in this run has already read (a fresh install, a failed
+  // server): a reload would only wait for the settle a second time.
+  const readAlready =
+    desired.state === 'reloaded' &&
+    running &&
+    current.changedAt !== undefined &&
+    current.startedAt > current.changedAt;
+  const verbs = fail2banVerbs(current, desired).filter((verb) => !(readAlready && verb === 'reload'));
+  if (verbs.length === 0)
+    return noChange(readAlready ? 'not needed: fail2ban was started after the change' : undefined);
+  const acts = verbs.some((verb) => verb === 'start' || verb === 'reload');
+  return {
+    actions: [
+      ...verbs.map((verb) => systemctl(verb, 'fail2ban.service')),
+      ...(acts ? [settleAction(desired)] : []),
+    ],
+    changes: verbs.map((verb) => `${verb} fail2ban.service`),
+    ...(current.loadState === 'not-found' ? { needsEarlierChanges: 'fail2ban is not installed yet' } : {}),
+  };
+}
+
+const isRunning = (current: Fail2banServiceState) =>
+  current.loadState !== 'not-found' && ['active', 'reloading', 'activating'].includes(current.activeState);
 
 /** The systemctl verbs, in order. */
-export function fail2banActions(current: Fail2banServiceState, desired: Fail2banServiceDesired): string[] {
+function fail2banVerbs(current: Fail2banServiceState, desired: Fail2banServiceDesired): SystemctlVerb[] {
   const installed = current.loadState !== 'not-found';
-  const running = installed && ['active', 'reloading', 'activating'].includes(current.activeState);
-  const verbs: string[] = [];
+  const verbs: SystemctlVerb[] = [];
   if (desired.enabled === true && (!installed || !current.unitFileState.startsWith('enabled')))
     verbs.push('enable');
   if (desired.enabled === false && current.unitFileState.startsWith('enabled')) verbs.push('disable');
-  if (!running) verbs.push('start');
+  if (!isRunning(current)) verbs.push('start');
   else if (desired.state === 'reloaded') verbs.push('reload');
   return verbs;
+}
+
+/** The wait after a start or reload; a server that does not settle fails the task with its journal. */
+export function settleAction(desired: Fail2banServiceDesired): RunAction {
+  return run(settleScript(desired), 'fail2ban', 'FAIL2BAN_FAILED', {
+    hint: 'Fix what the journal lines above name; `fail2ban-client -t` tests the configuration.',
+  });
 }
 
 /** Waits until the server and its jails answer, and keep answering for a few seconds; else reports why. */

@@ -1,8 +1,9 @@
 import { OptionsError, TaskError } from '../../errors.js';
 import { parseKeyValues } from '../../facts/key-values.js';
-import { sh, raw } from '../../transport/shell.js';
+import { sh } from '../../transport/shell.js';
+import { systemctl, type SystemctlVerb } from '../actions.js';
+import { checkExit } from '../commands/run-checked.js';
 import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
 
 export interface ServiceOptions {
   /** Unit name; '.service' is added when it has no unit suffix ('nginx' → 'nginx.service', 'backup.timer' stays). */
@@ -34,10 +35,9 @@ export interface ServiceDesired {
   daemonReload: boolean;
 }
 
-/** One step of apply, with its plan line. */
-export interface ServiceAction {
-  /** `systemctl` verb: 'daemon-reload', 'enable', 'start', ... */
-  verb: string;
+/** One systemctl step, with its plan line. */
+interface ServiceStep {
+  verb: SystemctlVerb;
   line: string;
 }
 
@@ -98,7 +98,7 @@ export function service(options: ServiceOptions): Resource<ServiceState> {
   return {
     kind: 'service',
     id: unit,
-    async probe(ctx) {
+    probe(ctx) {
       if (ctx.facts.init !== 'systemd') {
         throw new TaskError(
           'SYSTEMD_UNAVAILABLE',
@@ -106,39 +106,34 @@ export function service(options: ServiceOptions): Resource<ServiceState> {
         );
       }
       const dropInGlobs = localDropInDirs.map((dir) => `${sh`${dir}/${unit}.d`}/*.conf`).join(' ');
-      const result = await runChecked(
-        ctx.transport,
-        `${sh`systemctl show -p LoadState,ActiveState,UnitFileState,CanReload,NeedDaemonReload,DropInPaths -- ${unit}`}` +
-          ` && printf 'DropInsOnDisk=' && for f in ${dropInGlobs}; do [ -f "$f" ] && printf '%s ' "$f"; done; echo`,
-        `probing ${unit}`,
-        { code: 'PROBE_FAILED' },
-      );
-      const values = parseKeyValues(result.stdout);
-      const loadState = values.get('LoadState') ?? '';
-      const words = (key: string) => (values.get(key) ?? '').split(' ').filter(Boolean);
       return {
-        loadState,
-        activeState: values.get('ActiveState') ?? '',
-        unitFileState: values.get('UnitFileState') ?? '',
-        canReload: values.get('CanReload') === 'yes',
-        needDaemonReload:
-          values.get('NeedDaemonReload') === 'yes' ||
-          (loadState === 'loaded' && localDropInsChanged(unit, words('DropInPaths'), words('DropInsOnDisk'))),
+        script:
+          `${sh`systemctl show -p LoadState,ActiveState,UnitFileState,CanReload,NeedDaemonReload,DropInPaths -- ${unit}`}` +
+          ` && printf 'DropInsOnDisk=' && for f in ${dropInGlobs}; do [ -f "$f" ] && printf '%s ' "$f"; done; echo`,
+        parse: (result) =>
+          parseServiceState(
+            unit,
+            checkExit(ctx.transport.hostName, result, `probing ${unit}`, { code: 'PROBE_FAILED' }).stdout,
+          ),
       };
     },
     plan: (current) => planService(current, desired),
-    async apply(ctx, current) {
-      const steps = serviceActions(current, desired).map(({ verb }) =>
-        verb === 'daemon-reload' ? raw('systemctl daemon-reload') : sh`systemctl ${raw(verb)} -- ${unit}`,
-      );
-      const script = `{ ${steps.map(String).join(' && ')}; } || { rc=$?; ${sh`systemctl status --no-pager --full -n 10 -- ${unit}`} >&2; exit $rc; }`;
-      await runChecked(ctx.transport, script, `systemctl on ${unit}`, {
-        code: 'SERVICE_FAILED',
-        hint: ctx.facts.isRoot
-          ? undefined
-          : 'systemctl needs root to change units: connect as root or set become.',
-      });
-    },
+  };
+}
+
+/** Reads `systemctl show` and the drop-ins on disk, as the probe printed them. */
+export function parseServiceState(unit: string, output: string): ServiceState {
+  const values = parseKeyValues(output);
+  const loadState = values.get('LoadState') ?? '';
+  const words = (key: string) => (values.get(key) ?? '').split(' ').filter(Boolean);
+  return {
+    loadState,
+    activeState: values.get('ActiveState') ?? '',
+    unitFileState: values.get('UnitFileState') ?? '',
+    canReload: values.get('CanReload') === 'yes',
+    needDaemonReload:
+      values.get('NeedDaemonReload') === 'yes' ||
+      (loadState === 'loaded' && localDropInsChanged(unit, words('DropInPaths'), words('DropInsOnDisk'))),
   };
 }
 
@@ -157,16 +152,20 @@ export function localDropInsChanged(unit: string, loaded: string[], onDisk: stri
 
 /** The plan of a service: pure, from `systemctl show` and the wanted state. */
 export function planService(current: ServiceState, desired: ServiceDesired): Plan {
-  const actions = serviceActions(current, desired);
+  const steps = serviceSteps(current, desired);
   const blocker =
-    current.loadState === 'not-found' && actions.length > 0
+    current.loadState === 'not-found' && steps.length > 0
       ? `unit ${desired.unit} is not installed yet`
       : undefined;
-  return { changes: actions.map((a) => a.line), ...(blocker ? { needsEarlierChanges: blocker } : {}) };
+  return {
+    actions: steps.map(({ verb }) => systemctl(verb, desired.unit)),
+    changes: steps.map((step) => step.line),
+    ...(blocker ? { needsEarlierChanges: blocker } : {}),
+  };
 }
 
 /** The systemctl steps, in order: daemon-reload, then enable/disable, then the running state. */
-export function serviceActions(current: ServiceState, desired: ServiceDesired): ServiceAction[] {
+function serviceSteps(current: ServiceState, desired: ServiceDesired): ServiceStep[] {
   const { unit } = desired;
   const notFound = current.loadState === 'not-found';
   const masked = current.loadState === 'masked' || current.unitFileState.startsWith('masked');
@@ -177,34 +176,34 @@ export function serviceActions(current: ServiceState, desired: ServiceDesired): 
       `${unit} is masked, so it cannot be enabled or started: unmask it first (systemctl unmask ${unit}).`,
     );
   }
-  const act = (verb: string, note = ''): ServiceAction => ({
+  const act = (verb: SystemctlVerb, note = ''): ServiceStep => ({
     verb,
     line: verb === 'daemon-reload' ? verb : `${verb} ${unit}${note}`,
   });
-  const actions: ServiceAction[] = [];
-  if (desired.daemonReload && (current.needDaemonReload || notFound)) actions.push(act('daemon-reload'));
+  const steps: ServiceStep[] = [];
+  if (desired.daemonReload && (current.needDaemonReload || notFound)) steps.push(act('daemon-reload'));
 
   if (desired.enabled === true && (notFound || !enabledStates.has(current.unitFileState)))
-    actions.push(act('enable'));
+    steps.push(act('enable'));
   if (desired.enabled === false && !notFound && current.unitFileState.startsWith('enabled'))
-    actions.push(act('disable'));
+    steps.push(act('disable'));
 
   const running = !notFound && runningStates.has(current.activeState);
   switch (desired.state) {
     case 'started':
-      if (!running) actions.push(act('start'));
+      if (!running) steps.push(act('start'));
       break;
     case 'stopped':
-      if (running) actions.push(act('stop'));
+      if (running) steps.push(act('stop'));
       break;
     case 'restarted':
-      actions.push(act('restart'));
+      steps.push(act('restart'));
       break;
     case 'reloaded':
-      if (!running) actions.push(act('start'));
-      else if (current.canReload) actions.push(act('reload'));
-      else actions.push(act('restart', ' (it cannot reload)'));
+      if (!running) steps.push(act('start'));
+      else if (current.canReload) steps.push(act('reload'));
+      else steps.push(act('restart', ' (it cannot reload)'));
       break;
   }
-  return actions;
+  return steps;
 }

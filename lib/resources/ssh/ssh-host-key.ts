@@ -1,8 +1,9 @@
 import { OptionsError } from '../../errors.js';
 import { parseKeyValues } from '../../facts/key-values.js';
 import { sh, raw } from '../../transport/shell.js';
-import type { Plan, Resource } from '../resource.js';
-import { runChecked } from '../commands/run-checked.js';
+import { run } from '../actions.js';
+import { noChange, type Plan, type Resource } from '../resource.js';
+import { checkExit } from '../commands/run-checked.js';
 
 export type SshHostKeyType = 'ed25519' | 'rsa' | 'ecdsa';
 
@@ -61,48 +62,56 @@ export function sshHostKey(options: SshHostKeyOptions): Resource<SshHostKeyState
   return {
     kind: 'ssh-host-key',
     id: path,
-    async probe(ctx) {
-      const result = await runChecked(
-        ctx.transport,
-        sh`if [ ! -f ${path} ] || [ ! -f ${`${path}.pub`} ]; then echo exists=0; exit 0; fi
+    probe: (ctx) => ({
+      script: sh`if [ ! -f ${path} ] || [ ! -f ${`${path}.pub`} ]; then echo exists=0; exit 0; fi
 echo exists=1
-ssh-keygen -l -f ${`${path}.pub`} | awk '{ print "bits=" $1 }'`,
-        `reading host key ${path}`,
-        { code: 'PROBE_FAILED' },
-      );
-      const values = parseKeyValues(result.stdout);
-      return {
-        exists: values.get('exists') === '1',
-        bits: values.has('bits') ? Number(values.get('bits')) : undefined,
-      };
-    },
+ssh-keygen -l -f ${`${path}.pub`} | awk '{ print "bits=" $1 }'`.text,
+      parse: (result) =>
+        parseHostKey(
+          checkExit(ctx.transport.hostName, result, `reading host key ${path}`, { code: 'PROBE_FAILED' })
+            .stdout,
+        ),
+    }),
     plan: (current) => planSshHostKey(current, desired),
-    async apply(ctx) {
-      const size = desired.type === 'rsa' ? sh`-b ${desired.bits}` : raw('');
-      await runChecked(
-        ctx.transport,
-        sh`set -e
-dir=$(mktemp -d /etc/ssh/.bosun-host-key.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
-ssh-keygen -q -t ${desired.type} ${size} -N '' -f "$dir/key"
-mv -f "$dir/key.pub" ${`${path}.pub`}
-mv -f "$dir/key" ${path}`,
-        `generating host key ${path}`,
-        { code: 'SSH_HOST_KEY_FAILED' },
-      );
-    },
+  };
+}
+
+/** Reads what the probe printed. */
+export function parseHostKey(output: string): SshHostKeyState {
+  const values = parseKeyValues(output);
+  return {
+    exists: values.get('exists') === '1',
+    bits: values.has('bits') ? Number(values.get('bits')) : undefined,
   };
 }
 
 /** The plan of a host key: pure, from whether it exists and its size. */
 export function planSshHostKey(current: SshHostKeyState, desired: SshHostKeyDesired): Plan {
-  if (!current.exists) return { changes: [`generate ${desired.type} host key ${desired.path}`] };
+  const generate = [generateAction(desired)];
+  if (!current.exists)
+    return { actions: generate, changes: [`generate ${desired.type} host key ${desired.path}`] };
   if (desired.type === 'rsa' && current.bits !== undefined && current.bits < desired.minBits) {
     return {
+      actions: generate,
       changes: [
         `replace the ${current.bits}-bit RSA host key ${desired.path} with a ${desired.bits}-bit one (its fingerprint changes)`,
       ],
     };
   }
-  return { changes: [] };
+  return noChange();
+}
+
+/** A new key generated in a temporary folder beside the old one, then moved into place. */
+function generateAction({ type, bits, path }: SshHostKeyDesired) {
+  const size = type === 'rsa' ? sh`-b ${bits}` : raw('');
+  return run(
+    sh`set -e
+dir=$(mktemp -d /etc/ssh/.bosun-host-key.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+ssh-keygen -q -t ${type} ${size} -N '' -f "$dir/key"
+mv -f "$dir/key.pub" ${`${path}.pub`}
+mv -f "$dir/key" ${path}`,
+    `generating host key ${path}`,
+    'SSH_HOST_KEY_FAILED',
+  );
 }
