@@ -87,7 +87,7 @@ export async function runTask(
       };
     }
     await run.beforeChanges?.();
-    await executePlan(step, plan, probed.state, run.ctx);
+    await executePlan(step, plan, run.ctx);
     return {
       result: finish({ status: 'changed', changes: plan.changes, diff, ...note }),
       actions: plan.actions,
@@ -103,7 +103,7 @@ export async function runTask(
 
 /** A plan whose lines and actions disagree would report one thing and do another. */
 function assertConsistent(plan: Plan, what: string): void {
-  if (plan.actions !== undefined && plan.actions.length > 0 !== plan.changes.length > 0) {
+  if (plan.actions.length > 0 !== plan.changes.length > 0) {
     throw new TaskError(
       'PLAN_INCONSISTENT',
       `${what}: the plan has ${plan.actions.length} action(s) but ${plan.changes.length} change line(s); this is a bug in the resource`,

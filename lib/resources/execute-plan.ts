@@ -8,13 +8,8 @@ import type { Plan, Resource, ResourceContext } from './resource.js';
 export async function executePlan<State>(
   resource: Resource<State>,
   plan: Plan,
-  current: State,
   ctx: ResourceContext,
 ): Promise<void> {
-  if (plan.actions === undefined) {
-    await resource.apply?.(ctx, current, plan);
-    return;
-  }
   for (const action of plan.actions) await executeAction(resource, action, ctx);
 }
 

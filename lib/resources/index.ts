@@ -31,7 +31,7 @@ export {
 } from './commands/command.js';
 export { contentDiff } from './files/content-diff.js';
 export { renderTemplate } from './files/render-template.js';
-export { guarded, armRollback, type RollbackGuard } from './commands/rollback-guard.js';
+export { guarded, type RollbackGuard } from './commands/rollback-guard.js';
 export { confirmAccess, type ConfirmAccessOptions } from './commands/confirm-access.js';
 export { group, planGroup, type GroupOptions, type GroupState, type GroupDesired } from './accounts/group.js';
 export { user, planUser, type UserOptions, type UserState, type UserDesired } from './accounts/user.js';

@@ -37,8 +37,8 @@ export interface Probe<State> {
  * engine executes exactly these actions and derives nothing else.
  */
 export interface Plan {
-  /** What runs on the host, in order. (Optional only until every resource has moved off `apply`.) */
-  actions?: Action[];
+  /** What runs on the host, in order. */
+  actions: Action[];
   /** One short line per change, e.g. 'mode 0600 → 0644', 'install nginx'; empty exactly when actions are. */
   changes: string[];
   /** A unified diff of content changes (files), shown with --diff. Secrets are redacted by the output layer. */
@@ -73,8 +73,6 @@ export interface Resource<State = unknown> {
   readonly refreshes?: string;
   /** Runs the resource's own custom actions (see `custom`); the engine runs the common ones. */
   execute?(ctx: ResourceContext, action: CustomAction): Promise<void>;
-  /** The contract before plans were data: derives and runs the changes itself. Being migrated away. */
-  apply?(ctx: ResourceContext, current: State, plan: Plan): Promise<void>;
 }
 
 /**

@@ -131,7 +131,7 @@ describe('harden-ssh lockout drills', function () {
         const install = async (content: string) => {
           const resource = file({ path: dropInPath, content, validate: dropInValidateCommand });
           const state = await probeOne(resource, ctx);
-          await executePlan(resource, resource.plan(state), state, ctx);
+          await executePlan(resource, resource.plan(state), ctx);
         };
         // An old drop-in that sshd rejects: the validation of its replacement must not read it.
         await host.exec(`printf 'OldBrokenOption yes\\n' > ${dropInPath}`);

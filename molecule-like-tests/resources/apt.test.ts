@@ -81,10 +81,7 @@ describe('apt resource (and a packaged service) on a throwaway host', function (
       needsEarlierChanges:
         'package bosun-no-such-package is not in the apt lists yet (an earlier task adds its repository?)',
     });
-    await assert.rejects(
-      executePlan(resource, plan, current, ctx),
-      /Unable to locate package bosun-no-such-package/,
-    );
+    await assert.rejects(executePlan(resource, plan, ctx), /Unable to locate package bosun-no-such-package/);
   });
 
   describe('service of an installed package (cron)', () => {

@@ -8,22 +8,15 @@ import { join } from 'node:path';
 import { command } from '../../lib/resources/commands/command.js';
 import { directory } from '../../lib/resources/files/directory.js';
 import { file } from '../../lib/resources/files/file.js';
-import type { Plan, Resource } from '../../lib/resources/resource.js';
+import type { Resource } from '../../lib/resources/resource.js';
 import { sh } from '../../lib/transport/shell.js';
-import { ResourceHost } from './resource-host.js';
-
-/** A plan as these tests compare it: its lines and diff (the unit tests assert the actions). */
-const shown = (plan: Plan) =>
-  Object.fromEntries(Object.entries(plan).filter(([key]) => key !== 'actions')) as Omit<Plan, 'actions'>;
+import { reported, ResourceHost } from './resource-host.js';
 
 describe('file, directory and command resources on a throwaway host', function () {
   this.timeout(300_000);
   let rh: ResourceHost;
-  const check = async <S>(resource: Resource<S>) => shown(await rh.check(resource));
-  const converge = async <S>(resource: Resource<S>) => {
-    const { first, second } = await rh.converge(resource);
-    return { first: shown(first), second: shown(second) };
-  };
+  const check = <S>(resource: Resource<S>) => rh.check(resource);
+  const converge = <S>(resource: Resource<S>) => rh.converge(resource);
 
   before(async () => {
     rh = await ResourceHost.start('res-files');
@@ -79,7 +72,7 @@ describe('file, directory and command resources on a throwaway host', function (
       const resource = file({ path: motd, content: 'hello\nthere\n' });
       const current = await probeOne(resource, { ...rh.context(true), diff: false });
       assert.equal(current.content, undefined);
-      assert.deepEqual(shown(resource.plan(current)), { changes: ['content'] });
+      assert.deepEqual(reported(resource.plan(current)), { changes: ['content'] });
     });
 
     it('renders a Jinja2 template with its vars', async () => {
@@ -114,7 +107,7 @@ describe('file, directory and command resources on a throwaway host', function (
       const current = await probeOne(resource, ctx);
       const plan = resource.plan(current);
       assert.deepEqual(plan.changes, ['content']);
-      await assert.rejects(executePlan(resource, plan, current, ctx), (error: Error) => {
+      await assert.rejects(executePlan(resource, plan, ctx), (error: Error) => {
         assert.match(error.message, /rejected: bad/);
         assert.match(error.message, /bosun-validated\.conf/);
         return true;
@@ -237,7 +230,7 @@ describe('file, directory and command resources on a throwaway host', function (
       const ctx = rh.context(false);
       const current = await probeOne(resource, ctx);
       await assert.rejects(
-        executePlan(resource, resource.plan(current), current, ctx),
+        executePlan(resource, resource.plan(current), ctx),
         (error: Error & { code?: string }) => {
           assert.equal(error.code, 'COMMAND_FAILED');
           assert.match(error.message, /exit 3/);

@@ -77,7 +77,7 @@ export class ResourceHost {
     const ctx = this.context(false);
     const current = await probeOne(resource, ctx);
     const first = resource.plan(current);
-    if (first.changes.length > 0) await executePlan(resource, first, current, ctx);
+    if (first.changes.length > 0) await executePlan(resource, first, ctx);
     const second = resource.plan(await probeOne(resource, ctx));
     return { first: reported(first), second: reported(second) };
   }

@@ -46,7 +46,7 @@ describe('rollback guard and access confirmation', function () {
     const state = await probeOne(confirm, ctx);
     assert.equal(state.armed, true);
     await assert.rejects(
-      executePlan(confirm, confirm.plan(state), state, ctx),
+      executePlan(confirm, confirm.plan(state), ctx),
       (error: Error & { code?: string }) => {
         assert.equal(error.code, 'ACCESS_CHECK_FAILED');
         assert.match(error.message, /fresh SSH login on port 1 failed/);
@@ -73,7 +73,7 @@ describe('rollback guard and access confirmation', function () {
     const ctx = rh.context(false);
     const state = await probeOne(confirm, ctx);
     assert.deepEqual(confirm.plan(state).changes, ['log in afresh, then cancel the rollback']);
-    await executePlan(confirm, confirm.plan(state), state, ctx);
+    await executePlan(confirm, confirm.plan(state), ctx);
     assert.equal(await rh.verify('cat /etc/guarded.conf'), 'new');
     assert.doesNotMatch(await rh.verify('systemctl list-timers --all --no-legend'), /bosun-rollback/);
     assert.notEqual((await rh.host.exec('test -e /var/lib/bosun/rollback/test-guard')).code, 0);

@@ -99,7 +99,7 @@ describe('service resource on a throwaway host', function () {
     const ctx = rh.context(false);
     const current = await probeOne(resource, ctx);
     await assert.rejects(
-      executePlan(resource, resource.plan(current), current, ctx),
+      executePlan(resource, resource.plan(current), ctx),
       (error: Error & { code?: string }) => {
         assert.equal(error.code, 'SERVICE_FAILED');
         assert.match(error.message, /Job for bosun-broken\.service failed/);
@@ -115,6 +115,6 @@ describe('service resource on a throwaway host', function () {
     const current = await probeOne(resource, ctx);
     const plan = resource.plan(current);
     assert.equal(plan.needsEarlierChanges, 'unit bosun-nope.service is not installed yet');
-    await assert.rejects(executePlan(resource, plan, current, ctx), /bosun-nope\.service not found/);
+    await assert.rejects(executePlan(resource, plan, ctx), /bosun-nope\.service not found/);
   });
 });

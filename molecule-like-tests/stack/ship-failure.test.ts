@@ -34,7 +34,7 @@ describe('shipping images: a failure on either side stops both', function () {
       local: { [image]: { id: 'sha256:0', size: 1 } },
     };
     await assert.rejects(
-      executePlan(resource, resource.plan(current), current, ctx),
+      executePlan(resource, resource.plan(current), ctx),
       (error: Error & { code?: string }) => {
         assert.equal(error.code, 'DOCKER_LOAD_FAILED');
         assert.match(error.message, /control: loading bosun-ship-failure\/missing:1 .*failed/);
@@ -54,7 +54,7 @@ describe('shipping images: a failure on either side stops both', function () {
     const resource = dockerImages({ images: [image], timeoutMs: 300 });
     const current = { docker: true, onHost: { [image]: undefined }, local: localImages([image]) };
     await assert.rejects(
-      executePlan(resource, resource.plan(current), current, await localContext()),
+      executePlan(resource, resource.plan(current), await localContext()),
       (error: Error) => {
         assert.match(error.message, /timed out after 300 ms/);
         assert.match(error.message, /\ndocker save \S+ failed on the control machine: \S/);

@@ -185,7 +185,7 @@ describe('group, user and authorized keys resources on a throwaway host', functi
       `remove key ${testKey().publicKey.split(' ')[0]} …${testKey().publicKey.split(' ')[1].replace(/=+$/, '').slice(-12)} bosun-test`,
       'add key ssh-ed25519 …Wi0dh2l9GKJl other@laptop',
     ]);
-    await assert.rejects(executePlan(lockout, plan, current, ctx), (error: Error & { code?: string }) => {
+    await assert.rejects(executePlan(lockout, plan, ctx), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'LOGIN_LOST');
       assert.match(error.message, /a fresh SSH login failed .* the previous file was restored/s);
       return true;

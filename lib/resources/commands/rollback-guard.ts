@@ -1,8 +1,6 @@
 import { sh } from '../../transport/shell.js';
-import type { Transport } from '../../transport/transport.js';
 import type { Resource } from '../resource.js';
 import { run, type RunAction } from '../actions.js';
-import { runChecked } from './run-checked.js';
 
 /**
  * Commit-confirm for changes that could cut access (sshd, firewall). Before the first guarded change of a
@@ -56,13 +54,6 @@ export function armScript(guard: RollbackGuard): string {
   ].join('\n');
 }
 
-/** Arms the guard on the host (once per change window). */
-export async function armRollback(transport: Transport, guard: RollbackGuard): Promise<void> {
-  await runChecked(transport, armScript(guard), `arming the ${guard.id} rollback`, {
-    code: 'ROLLBACK_ARM_FAILED',
-  });
-}
-
 /** Wraps a resource so that its changes first arm the guard: no extra round trip when nothing changes. */
 export function guarded<S>(resource: Resource<S>, guard: RollbackGuard): Resource<S> {
   return {
@@ -71,18 +62,10 @@ export function guarded<S>(resource: Resource<S>, guard: RollbackGuard): Resourc
     probe: (ctx) => resource.probe(ctx),
     plan(current) {
       const plan = resource.plan(current);
-      if (plan.actions === undefined || plan.actions.length === 0) return plan;
+      if (plan.actions.length === 0) return plan;
       return { ...plan, actions: [armAction(guard), ...plan.actions] };
     },
     ...(resource.execute ? { execute: (ctx, action) => resource.execute!(ctx, action) } : {}),
-    ...(resource.apply
-      ? {
-          apply: async (ctx, current, plan) => {
-            await armRollback(ctx.transport, guard);
-            await resource.apply!(ctx, current, plan);
-          },
-        }
-      : {}),
   };
 }
 
