@@ -10,4 +10,23 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Bosun's roles and playbooks are written as a user writes theirs: with the public entry points only.
+    files: ['roles/**/*.ts', 'playbooks/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+lib/(?!index\\.js$|resources/index\\.js$)',
+              message:
+                "Import from the public entry points: lib/index.js ('bosun') or lib/resources/index.js ('bosun/resources').",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,5 +1,4 @@
-import type { InventoryHost } from '../lib/index.js';
-import { playbook } from '../lib/index.js';
+import { playbook, type InventoryHost } from '../lib/index.js';
 import { fail2ban, hardenSsh, sysctlHardening, ufw, unattendedUpgrades, users } from '../roles/index.js';
 
 /**

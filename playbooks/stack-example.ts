@@ -1,5 +1,4 @@
-import type { InventoryHost } from '../lib/index.js';
-import { playbook } from '../lib/index.js';
+import { playbook, type InventoryHost } from '../lib/index.js';
 import type { ComposeService, StackVariables } from '../roles/stack/index.js';
 import { docker, stack } from '../roles/index.js';
 

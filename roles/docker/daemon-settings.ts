@@ -1,4 +1,4 @@
-import { mergeJson, type JsonObject } from '../../lib/resources/files/json-file-merge.js';
+import { mergeJson, type JsonObject } from '../../lib/index.js';
 import type { DaemonVariables } from './variables.js';
 
 /**

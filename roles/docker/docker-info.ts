@@ -1,6 +1,4 @@
-import { parseKeyValues } from '../../lib/facts/key-values.js';
-import { checkExit } from '../../lib/resources/commands/run-checked.js';
-import type { Check, Verdict } from '../../lib/resources/resource.js';
+import { checkExit, parseKeyValues, type Check, type Verdict } from '../../lib/index.js';
 
 /** What `docker info` and the compose commands said. */
 export interface DockerInfoState {

@@ -1,12 +1,15 @@
-import { defineRole } from '../../lib/engine/role.js';
-import { task, type Task } from '../../lib/engine/task.js';
-import { apt } from '../../lib/resources/packages/apt.js';
-import { aptRepository } from '../../lib/resources/packages/apt-repository.js';
-import { directory } from '../../lib/resources/files/directory.js';
-import { file } from '../../lib/resources/files/file.js';
-import { jsonFile } from '../../lib/resources/files/json-file.js';
-import { service } from '../../lib/resources/services/service.js';
-import { user } from '../../lib/resources/accounts/user.js';
+import {
+  apt,
+  aptRepository,
+  defineRole,
+  directory,
+  file,
+  jsonFile,
+  service,
+  task,
+  user,
+  type Task,
+} from '../../lib/index.js';
 import { daemonSettings } from './daemon-settings.js';
 import { daemonJsonValidate } from './daemon-validate.js';
 import { dockerInfo } from './docker-info.js';

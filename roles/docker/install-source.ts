@@ -1,5 +1,4 @@
-import type { Facts } from '../../lib/facts/facts.js';
-import type { AptRepositoryOptions } from '../../lib/resources/packages/apt-repository.js';
+import type { AptRepositoryOptions, Facts } from '../../lib/index.js';
 import type { DockerVariables } from './variables.js';
 
 /** What to install for a source: packages the repository needs first, the repository, the packages. */

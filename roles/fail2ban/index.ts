@@ -1,10 +1,5 @@
 import { dirname } from 'node:path';
-import { defineRole, type RoleContext } from '../../lib/engine/role.js';
-import { task } from '../../lib/engine/task.js';
-import { apt } from '../../lib/resources/packages/apt.js';
-import { command } from '../../lib/resources/commands/command.js';
-import { fail2banService } from '../../lib/resources/services/fail2ban-service.js';
-import { sh } from '../../lib/transport/shell.js';
+import { apt, command, defineRole, fail2banService, sh, task, type RoleContext } from '../../lib/index.js';
 import { enabledJails, renderJailConfig } from './jail-config.js';
 import { jailFile } from './jail-file.js';
 import { fail2banVariables, type Fail2banVariables } from './variables.js';

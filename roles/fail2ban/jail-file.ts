@@ -1,6 +1,4 @@
-import { parseKeyValues } from '../../lib/facts/key-values.js';
-import { file, fileProbe, type FileState } from '../../lib/resources/files/file.js';
-import { mapProbe, type Resource } from '../../lib/resources/resource.js';
+import { file, fileProbe, mapProbe, parseKeyValues, type FileState, type Resource } from '../../lib/index.js';
 
 /** The firewall fail2ban bans with when its ban action is 'auto'. */
 export type BanFirewall = 'ufw' | 'iptables' | 'nftables';

@@ -1,9 +1,14 @@
-import { parseKeyValues } from '../../lib/facts/key-values.js';
-import { confirmLogin, planConfirm } from '../../lib/resources/commands/confirm-access.js';
-import type { Resource } from '../../lib/resources/resource.js';
-import { guardFolder, type RollbackGuard } from '../../lib/resources/commands/rollback-guard.js';
-import { sh } from '../../lib/transport/shell.js';
-import { loginSessionScript, parseLoginSession } from '../../lib/facts/login-session.js';
+import {
+  confirmLogin,
+  guardFolder,
+  loginSessionScript,
+  parseKeyValues,
+  parseLoginSession,
+  planConfirm,
+  sh,
+  type Resource,
+  type RollbackGuard,
+} from '../../lib/index.js';
 
 export interface ConfirmSshdAccessOptions {
   guard: RollbackGuard;

@@ -1,10 +1,13 @@
-import { defineRole } from '../../lib/engine/role.js';
-import { task } from '../../lib/engine/task.js';
-import { directory } from '../../lib/resources/files/directory.js';
-import { file } from '../../lib/resources/files/file.js';
-import { moduli } from '../../lib/resources/ssh/moduli.js';
-import { guarded, type RollbackGuard } from '../../lib/resources/commands/rollback-guard.js';
-import { sshHostKey } from '../../lib/resources/ssh/ssh-host-key.js';
+import {
+  defineRole,
+  directory,
+  file,
+  guarded,
+  moduli,
+  sshHostKey,
+  task,
+  type RollbackGuard,
+} from '../../lib/index.js';
 import { confirmSshdAccess } from './confirm-sshd-access.js';
 import { cryptoDefaults } from './crypto-defaults.js';
 import { socketDropInDir, socketDropInPath, socketListenDropIn } from './socket-listen.js';

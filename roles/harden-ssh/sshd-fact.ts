@@ -1,5 +1,4 @@
-import { defineFact } from '../../lib/facts/define-fact.js';
-import { parseKeyValues } from '../../lib/facts/key-values.js';
+import { defineFact, parseKeyValues } from '../../lib/index.js';
 
 export interface SshdFacts {
   /** The systemd unit that runs sshd: 'ssh' on Debian and Ubuntu, 'sshd' elsewhere; '' when none is installed. */

@@ -1,10 +1,14 @@
-import { TaskError } from '../../lib/errors.js';
-import { parseKeyValues } from '../../lib/facts/key-values.js';
+import {
+  loginSessionScript,
+  parseKeyValues,
+  parseLoginSession,
+  runChecked,
+  TaskError,
+  type Check,
+  type Verdict,
+} from '../../lib/index.js';
 import type { SshdFacts } from './sshd-fact.js';
-import type { Check, Verdict } from '../../lib/resources/resource.js';
-import { runChecked } from '../../lib/resources/commands/run-checked.js';
 import { accessProblems, type Account, type AccessPolicy, type AccessState } from './access-check.js';
-import { loginSessionScript, parseLoginSession } from '../../lib/facts/login-session.js';
 import { dropInDir, dropInPath, type RenderedDropIn } from './sshd-drop-in.js';
 import {
   explainSshdTest,

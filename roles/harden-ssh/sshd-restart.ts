@@ -1,10 +1,14 @@
-import { TaskError } from '../../lib/errors.js';
+import {
+  custom,
+  guardFolder,
+  guardTimer,
+  lastLines,
+  sh,
+  TaskError,
+  type Resource,
+  type RollbackGuard,
+} from '../../lib/index.js';
 import type { SshdFacts } from './sshd-fact.js';
-import { custom } from '../../lib/resources/actions.js';
-import type { Resource } from '../../lib/resources/resource.js';
-import { guardFolder, guardTimer, type RollbackGuard } from '../../lib/resources/commands/rollback-guard.js';
-import { lastLines } from '../../lib/resources/commands/run-checked.js';
-import { sh } from '../../lib/transport/shell.js';
 
 /**
  * The commands that make sshd's files live, for the restart handler and for the rollback. With socket

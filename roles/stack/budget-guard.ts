@@ -1,4 +1,4 @@
-import type { Check, Verdict } from '../../lib/resources/resource.js';
+import type { Check, Verdict } from '../../lib/index.js';
 import { computeBudget, formatBudgetTable, type BudgetOptions, type BudgetReport } from './budget.js';
 import type { ComposeFile } from './compose-schema.js';
 import { formatCpus, formatMiB } from './units.js';

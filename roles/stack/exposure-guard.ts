@@ -1,5 +1,4 @@
-import { checkExit } from '../../lib/resources/commands/run-checked.js';
-import type { Check, Verdict } from '../../lib/resources/resource.js';
+import { checkExit, type Check, type Verdict } from '../../lib/index.js';
 import type { ComposeFile } from './compose-schema.js';
 import { findExposures, formatExposures, type Exposure } from './exposure.js';
 import { parseFirewall, type FirewallState } from './firewall-state.js';

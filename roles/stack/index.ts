@@ -1,11 +1,15 @@
-import { defineRole } from '../../lib/engine/role.js';
-import { task, type Task } from '../../lib/engine/task.js';
-import { composeFact, type ComposeFlavour } from '../../lib/resources/docker/compose-fact.js';
-import { composeProject } from '../../lib/resources/docker/compose-project.js';
-import { directory } from '../../lib/resources/files/directory.js';
-import { dockerImages } from '../../lib/resources/docker/docker-images.js';
-import { file } from '../../lib/resources/files/file.js';
-import { secretEnvFile } from '../../lib/resources/files/secret-env-file.js';
+import {
+  composeFact,
+  composeProject,
+  defineRole,
+  directory,
+  dockerImages,
+  file,
+  secretEnvFile,
+  task,
+  type ComposeFlavour,
+  type Task,
+} from '../../lib/index.js';
 import { budgetGuard } from './budget-guard.js';
 import { exposureGuard } from './exposure-guard.js';
 import { lazyResource } from './lazy-resource.js';

@@ -1,4 +1,4 @@
-import type { Resource } from '../../lib/resources/resource.js';
+import type { Resource } from '../../lib/index.js';
 
 /**
  * A resource built at its first probe rather than when the role lists its tasks: its content (rendered

@@ -1,4 +1,4 @@
-import { OptionsError } from '../../lib/errors.js';
+import { OptionsError } from '../../lib/index.js';
 import type { ComposeFile, PortSpec } from './compose-schema.js';
 
 /** A port a service publishes on the host. */

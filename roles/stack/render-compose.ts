@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { stringify } from 'yaml';
-import { configHashLabel } from '../../lib/resources/docker/compose-project.js';
+import { configHashLabel } from '../../lib/index.js';
 import type { ComposeFile, ComposeService } from './compose-schema.js';
 
 export interface ComposeInputs {

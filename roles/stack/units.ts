@@ -1,4 +1,4 @@
-import { OptionsError } from '../../lib/errors.js';
+import { OptionsError } from '../../lib/index.js';
 
 const memoryUnits: Record<string, number> = {
   '': 1,

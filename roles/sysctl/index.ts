@@ -1,6 +1,4 @@
-import { defineRole } from '../../lib/engine/role.js';
-import { task, type Task } from '../../lib/engine/task.js';
-import { sysctl } from '../../lib/resources/kernel/sysctl.js';
+import { defineRole, sysctl, task, type Task } from '../../lib/index.js';
 import { hardeningSettings } from './hardening-settings.js';
 import { ipv6SessionGuard } from './ipv6-session-guard.js';
 import { sysctlVariables } from './variables.js';

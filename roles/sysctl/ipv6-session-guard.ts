@@ -1,7 +1,4 @@
-import { parseKeyValues } from '../../lib/facts/key-values.js';
-import type { Check } from '../../lib/resources/resource.js';
-import { checkExit } from '../../lib/resources/commands/run-checked.js';
-import { loginSessionScript } from '../../lib/facts/login-session.js';
+import { checkExit, loginSessionScript, parseKeyValues, type Check } from '../../lib/index.js';
 
 /**
  * Why disabling IPv6 would cut the SSH session Bosun runs in, from its SSH_CONNECTION (`client port server

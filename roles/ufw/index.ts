@@ -1,11 +1,15 @@
-import { defineRole, type RoleContext } from '../../lib/engine/role.js';
-import { task } from '../../lib/engine/task.js';
-import { apt } from '../../lib/resources/packages/apt.js';
-import { blockInFile } from '../../lib/resources/files/block-in-file.js';
-import { command } from '../../lib/resources/commands/command.js';
-import { confirmAccess } from '../../lib/resources/commands/confirm-access.js';
-import { guarded, type RollbackGuard } from '../../lib/resources/commands/rollback-guard.js';
-import { ufwFirewall } from '../../lib/resources/firewall/ufw-firewall.js';
+import {
+  apt,
+  blockInFile,
+  command,
+  confirmAccess,
+  defineRole,
+  guarded,
+  task,
+  ufwFirewall,
+  type RoleContext,
+  type RollbackGuard,
+} from '../../lib/index.js';
 import { dockerUserMarkers, dockerUserRules } from './docker-user-rules.js';
 import { ufwVariables, type UfwVariables } from './variables.js';
 

@@ -1,4 +1,4 @@
-import type { Facts } from '../../lib/facts/facts.js';
+import type { Facts } from '../../lib/index.js';
 import type { UnattendedUpgradesVariables } from './variables.js';
 
 const header = '// Managed by Bosun (role unattended-upgrades): local changes are overwritten.\n';

@@ -1,9 +1,4 @@
-import { defineRole } from '../../lib/engine/role.js';
-import { task, type Task } from '../../lib/engine/task.js';
-import { apt } from '../../lib/resources/packages/apt.js';
-import { directory } from '../../lib/resources/files/directory.js';
-import { file } from '../../lib/resources/files/file.js';
-import { service } from '../../lib/resources/services/service.js';
+import { apt, defineRole, directory, file, service, task, type Task } from '../../lib/index.js';
 import {
   autoUpgradesConfig,
   distributionOrigins,

@@ -1,4 +1,4 @@
-import type { Check } from '../../lib/resources/resource.js';
+import type { Check } from '../../lib/index.js';
 
 /** A task that fails with `message` (in check mode too) and changes nothing: for a host the role cannot serve. */
 export function unsupported(message: string): Check<undefined> {

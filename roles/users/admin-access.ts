@@ -1,8 +1,11 @@
-import { parseKeyValues } from '../../lib/facts/key-values.js';
-import type { Check } from '../../lib/resources/resource.js';
-import { checkExit } from '../../lib/resources/commands/run-checked.js';
-import { sh } from '../../lib/transport/shell.js';
-import { loginSessionScript, parseLoginSession } from '../../lib/facts/login-session.js';
+import {
+  checkExit,
+  loginSessionScript,
+  parseKeyValues,
+  parseLoginSession,
+  sh,
+  type Check,
+} from '../../lib/index.js';
 import type { ResolvedUser } from './variables.js';
 
 /** What the guard read on the host. */

@@ -1,10 +1,4 @@
-import { defineRole } from '../../lib/engine/role.js';
-import { task, type Task } from '../../lib/engine/task.js';
-import { apt } from '../../lib/resources/packages/apt.js';
-import { authorizedKeys } from '../../lib/resources/accounts/authorized-keys.js';
-import { file } from '../../lib/resources/files/file.js';
-import { group } from '../../lib/resources/accounts/group.js';
-import { user } from '../../lib/resources/accounts/user.js';
+import { apt, authorizedKeys, defineRole, file, group, task, user, type Task } from '../../lib/index.js';
 import { adminAccess } from './admin-access.js';
 import { usersVariables, type ResolvedUser } from './variables.js';
 
