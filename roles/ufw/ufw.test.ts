@@ -23,6 +23,7 @@ describe('ufw role', () => {
       purge: false,
       logging: 'low',
       enabled: true,
+      sysctl: true,
       rollbackTimeoutSeconds: 300,
     });
   });
@@ -64,6 +65,19 @@ describe('ufw role', () => {
       Object.keys(handlers),
       ['reload ufw', 'confirm SSH access'],
       'reload before the confirmation',
+    );
+  });
+
+  it('with sysctl: false, empties IPT_SYSCTL (guarded) before the firewall is enabled', () => {
+    const { vars } = resolve({ rules: [{ rule: 'limit', port: 52231 }], sysctl: false });
+    const tasks = ufw.definition.tasks(vars as UfwVariables, { host, facts });
+    assert.deepEqual(
+      tasks.map((t) => [t.name, t.resource.kind, t.notify]),
+      [
+        ['ufw installed', 'apt', undefined],
+        ['ufw leaves the kernel settings alone (IPT_SYSCTL empty)', 'command', ['confirm SSH access']],
+        ['firewall rules, policies and logging', 'ufw', ['confirm SSH access']],
+      ],
     );
   });
 
