@@ -57,7 +57,7 @@ export const ufwVariables = Type.Object({
   sysctl: Type.Boolean({
     default: true,
     description:
-      "false: ufw leaves the kernel settings alone (IPT_SYSCTL empty in /etc/default/ufw), for a host whose sysctl role owns them; true: /etc/default/ufw is left as it is (ufw applies /etc/ufw/sysctl.conf when it starts).",
+      'false: ufw leaves the kernel settings alone (IPT_SYSCTL empty in /etc/default/ufw), for a host whose sysctl role owns them; true: /etc/default/ufw is left as it is (ufw applies /etc/ufw/sysctl.conf when it starts).',
   }),
   sshPorts: Type.Optional(Type.Array(Port)),
   dockerUserChain: Type.Optional(Type.Boolean()),
