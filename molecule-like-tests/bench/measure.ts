@@ -1,8 +1,8 @@
 // Shared by the bench's parts: timed child processes (wall time and peak RSS), summaries and the machine's load.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runBosun } from '../../lib/testing/run-bosun.js';
 
 export interface Timed {
   code: number;
@@ -23,28 +23,13 @@ export async function runTimed(
   const timeFile = join(dir, 'time');
   try {
     const started = performance.now();
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
-      (resolve, reject) => {
-        const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], {
-          cwd: options.cwd,
-          env: { ...process.env, ...options.env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-          timeout: options.timeoutMs ?? 20 * 60_000,
-        });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-        child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-        child.on('error', reject);
-        child.on('close', (exit) =>
-          resolve({
-            code: exit ?? 1,
-            stdout: Buffer.concat(out).toString('utf8'),
-            stderr: Buffer.concat(err).toString('utf8'),
-          }),
-        );
-      },
-    );
+    // runBosun runs any command line given as its `cli`: here GNU time, then the command.
+    const { code, stdout, stderr } = await runBosun(args, {
+      cli: { command: '/usr/bin/time', args: ['-f', '%M', '-o', timeFile, command] },
+      env: options.env,
+      cwd: options.cwd,
+      timeoutMs: options.timeoutMs ?? 20 * 60_000,
+    });
     const wallMs = performance.now() - started;
     const lines = (await readFile(timeFile, 'utf8').catch(() => '')).trim().split('\n');
     return { code, stdout, stderr, wallMs, maxRssKiB: Number(lines[lines.length - 1]) || 0 };
