@@ -1,7 +1,7 @@
 // The scale part: what the controller costs as hosts grow. Plain throwaway hosts (systemd and sshd, the
 // default image) converged once with a small playbook; then its no-op re-run on 1, 10, 30 of them at once:
 // wall time, peak RSS of the bosun process, SSH round trips and connections per host.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -18,6 +18,8 @@ import {
   summarize,
 } from './measure.js';
 import type { UserRepo } from './user-repo.js';
+
+const startBatch = 10;
 
 export interface ScaleRun {
   hosts: number;
@@ -41,15 +43,24 @@ export async function scale(options: {
   repo: UserRepo;
 }): Promise<ScaleResult> {
   const most = Math.max(...options.hostCounts);
-  log(`scale: starting ${most} throwaway hosts...`);
-  const fleet = await ThrowawayFleet.start(
-    Array.from({ length: most }, (_, i) => ({ name: `scale-${i + 1}` })),
-  );
   const dir = await mkdtemp(join(tmpdir(), 'bosun-bench-scale-'));
+  // In batches: 30 systemd containers booting at once on 2 cores miss the port wait.
+  const fleets: ThrowawayFleet[] = [];
   try {
+    for (let first = 0; first < most; first += startBatch) {
+      checkInterrupted();
+      const size = Math.min(startBatch, most - first);
+      log(`scale: starting hosts ${first + 1}-${first + size} of ${most}...`);
+      const names = Array.from({ length: size }, (_, i) => ({ name: `scale-${first + i + 1}` }));
+      fleets.push(await ThrowawayFleet.start(names));
+    }
+    const hostsOfAll = fleets.flatMap((fleet) => fleet.hosts);
+    const knownHostsFile = join(dir, 'known_hosts');
+    const keys = await Promise.all(fleets.map((fleet) => readFile(fleet.knownHostsFile, 'utf8')));
+    await writeFile(knownHostsFile, keys.join(''));
     const inventoryOf = async (hosts: number) => {
       const file = join(dir, `inventory-${hosts}.yml`);
-      const specs = fleet.hosts
+      const specs = hostsOfAll
         .slice(0, hosts)
         .map((host) => ({ name: host.name, entry: host.inventoryEntry() }));
       await writeFile(file, stringify(scenarioInventory(specs)));
@@ -59,7 +70,7 @@ export async function scale(options: {
       const args = ['run', options.repo.playbook('scale'), '-i', inventoryFile, '--known-hosts-file'];
       const run = await runTimed(
         options.repo.cli.command,
-        [...options.repo.cli.args, ...args, fleet.knownHostsFile, '--json', '--forks', String(hosts)],
+        [...options.repo.cli.args, ...args, knownHostsFile, '--json', '--forks', String(hosts)],
         { cwd: options.repo.dir },
       );
       if (run.code !== 0)
@@ -96,7 +107,7 @@ export async function scale(options: {
     }
     return { runs, table: scaleTable(runs, options.hostCounts) };
   } finally {
-    await fleet.stop();
+    await Promise.allSettled(fleets.map((fleet) => fleet.stop()));
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -190,10 +190,17 @@ export async function sideBySide(options: {
       checkInterrupted();
       const dir = await mkdtemp(join(tmpdir(), 'bosun-bench-sbs-'));
       log(`side-by-side, ${hosts} host(s), run ${run}/${options.runs}: starting ${2 * hosts} fresh hosts...`);
-      const fleets = await Promise.allSettled([
-        startToolFleet('ansible', hosts, image, dir),
-        startToolFleet('bosun', hosts, image, dir),
-      ]);
+      // One after the other: 20 systemd containers booting at once on 2 cores miss the port wait.
+      const fleets: PromiseSettledResult<ToolFleet>[] = [];
+      for (const tool of ['ansible', 'bosun'] as const) {
+        if (fleets.some((f) => f.status === 'rejected')) break;
+        fleets.push(
+          await startToolFleet(tool, hosts, image, dir).then(
+            (value) => ({ status: 'fulfilled', value }) as const,
+            (reason: unknown) => ({ status: 'rejected', reason }) as const,
+          ),
+        );
+      }
       try {
         const [ansible, bosun] = fleets.map((f) => {
           if (f.status === 'rejected') throw f.reason;
