@@ -14,7 +14,7 @@ const sections: Record<string, string> = {
   '/etc/default/ufw': "grep -E '^(IPT_SYSCTL|DEFAULT_[A-Z_]+POLICY|IPV6)=' /etc/default/ufw",
   'fail2ban-client status sshd': "fail2ban-client status sshd | grep -Ev 'Journal matches|Currently|Total'",
   // Its log lines (a timestamped WARNING about allowipv6) are not configuration.
-  'fail2ban-client -d': "fail2ban-client -d | grep -v '^[0-9]' | sort",
+  'fail2ban-client -d': "fail2ban-client -d 2>&1 | grep -v '^[0-9]' | sort",
   'sysctl (live)':
     'for k in $(sed -n \'s/^\\([a-z0-9_.]*\\) *=.*/\\1/p\' /etc/sysctl.d/90-bosun-hardening.conf); do printf \'%s = %s\\n\' "$k" "$(sysctl -n "$k")"; done | sort',
   'sysctl (file)':
@@ -39,7 +39,7 @@ export type HostState = Record<string, string[]>;
 export async function readHostState(host: ThrowawayHost): Promise<HostState> {
   const state: HostState = {};
   for (const [name, command] of Object.entries(sections)) {
-    const { output } = await host.exec(`${command} 2>&1`);
+    const { output } = await host.exec(`{ ${command}; } 2>&1`);
     state[name] = output
       .split('\n')
       .map((line) => line.trimEnd())
