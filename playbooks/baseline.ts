@@ -54,6 +54,8 @@ export default playbook({
             ],
             sshPorts,
             purge: true,
+            // The sysctl role above owns the kernel settings: ufw must not set log_martians back to 0.
+            sysctl: false,
           };
         }),
         hardenSsh((host) => {

@@ -17,6 +17,11 @@ export interface ThrowawayHostOptions {
   /** Inventory name of the host (also its hostname and network alias). */
   name?: string;
   image?: HostImageKind;
+  /**
+   * A ready image to start instead of the `image` kind's, e.g. one built FROM it with more packages
+   * installed (it must keep its systemd, sshd and test-key layout).
+   */
+  imageTag?: string;
   network?: StartedNetwork;
   /** Let the host set its own network sysctls (`systempaths=unconfined`). */
   writableNetworkSysctls?: boolean;
@@ -79,7 +84,7 @@ export class ThrowawayHost {
 
   static async start(options: ThrowawayHostOptions = {}): Promise<ThrowawayHost> {
     const name = options.name ?? `bosun-host-${Math.random().toString(36).slice(2, 8)}`;
-    const image = await ensureHostImage(options.image);
+    const image = options.imageTag ?? (await ensureHostImage(options.image));
     const tmpfs: Record<string, string> = { '/run': 'rw,mode=755', '/run/lock': 'rw' };
     if (options.dockerInside) tmpfs['/var/lib/docker'] = 'rw,exec,mode=711';
     const mounts = [{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' as const }];

@@ -101,6 +101,16 @@ describe('baseline playbook (USE-CASES A) on a throwaway host', function () {
     assert.match(await readFile(knownHosts, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${NEW_PORT} `, 'm'));
   });
 
+  it("ufw's reload and restart keep the sysctl role's log_martians (ufw applies no kernel settings)", async () => {
+    assert.match((await host.exec('cat /etc/default/ufw')).output, /^IPT_SYSCTL=$/m);
+    const martians = 'sysctl -n net.ipv4.conf.all.log_martians';
+    assert.equal((await host.exec(martians)).output.trim(), '1', 'after the converge');
+    assert.equal((await host.exec('ufw reload')).code, 0);
+    assert.equal((await host.exec(martians)).output.trim(), '1', 'after ufw reload');
+    assert.equal((await host.exec('systemctl restart ufw')).code, 0);
+    assert.equal((await host.exec(martians)).output.trim(), '1', 'after a restart of ufw.service');
+  });
+
   it('then runs as the admin user with sudo on the new port: root login off, port 22 closed', async () => {
     await writeInventory(
       {
@@ -122,6 +132,12 @@ describe('baseline playbook (USE-CASES A) on a throwaway host', function () {
     assert.ok(
       changed.some((t: { role: string }) => t.role === 'harden-ssh'),
       'root login turned off',
+    );
+    // Regression: enabling ufw used to apply /etc/ufw/sysctl.conf (log_martians = 0) after the sysctl role.
+    assert.deepEqual(
+      changed.filter((t: { role: string }) => t.role !== 'ufw' && t.role !== 'harden-ssh'),
+      [],
+      'only the firewall and sshd change on the first re-run',
     );
   });
 

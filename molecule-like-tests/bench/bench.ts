@@ -1,120 +1,110 @@
-// `npm run bench`: wall time of a no-op re-run of the demo playbook through the real CLI, on 1 host and
-// on 5 hosts at once, from the TypeScript sources (as in this repository) and from the built bin (as
-// installed), and the SSH round trips per task, as a markdown table. At most 5 containers, all removed at
-// the end.
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { JsonReport } from '../../lib/output/index.js';
-import { runBosun } from '../../lib/testing/run-bosun.js';
-import { ThrowawayFleet } from '../../lib/testing/throwaway-fleet.js';
+// `npm run bench [-- --part demo|side-by-side|scale] [--hosts 1,10] [--scale-hosts 1,10,30] [--runs 3]
+// [--json FILE]`: Bosun's
+// performance on throwaway hosts, as markdown tables on stdout (progress on stderr). See docs/performance.md.
+//   demo          no-op re-run of playbooks/demo.ts on 1 and 5 hosts, from the sources and from dist/
+//   side-by-side  the security baseline by Ansible and by Bosun on fresh hosts: check, converge, no-op
+//   scale         the controller's wall time, peak RSS and round trips on 1, 10, 30 hosts
+// Every container it starts is removed at the end, also on failure or Ctrl-C.
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { demoPart } from './demo-part.js';
+import { isInterrupted, log, machineLoad, onInterrupt } from './measure.js';
+import { scale } from './scale.js';
+import { sideBySide } from './side-by-side.js';
+import { buildDist, createUserRepo } from './user-repo.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const playbookFile = `${root}playbooks/demo.ts`;
-/** The installed `bosun` bin: the compiled CLI in dist/. */
-const distCli = { command: process.execPath, args: [`${root}dist/lib/cli/main.js`] };
-const timedRuns = 5;
-const hostNames = ['bench-1', 'bench-2', 'bench-3', 'bench-4', 'bench-5'];
-let interrupted = false;
+const parts = ['demo', 'side-by-side', 'scale'] as const;
+type Part = (typeof parts)[number];
 
-interface Measure {
-  wallMs: number;
-  report: JsonReport;
-}
+/** systemd in every container takes inotify instances; Debian's default of 128 runs out at about 30 hosts. */
+const inotifyInstancesNeeded = 1024;
+const inotifyFile = '/proc/sys/fs/inotify/max_user_instances';
 
-async function runJson(fleet: ThrowawayFleet, extra: string[], cli?: typeof distCli): Promise<Measure> {
-  const args = ['run', playbookFile, '-i', fleet.inventoryFile, '--known-hosts-file', fleet.knownHostsFile];
-  const started = performance.now();
-  const { code, stdout, stderr } = await runBosun([...args, '--json', '--forks', '5', ...extra], { cli });
-  const wallMs = performance.now() - started;
-  if (code !== 0) throw new Error(`bosun exited ${code}:\n${stderr}\n${stdout.slice(-4000)}`);
-  return { wallMs, report: JSON.parse(stdout) as JsonReport };
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const seconds = (ms: number) => (ms / 1000).toFixed(2);
-
-async function measure(
-  fleet: ThrowawayFleet,
-  label: string,
-  extra: string[],
-  cli?: typeof distCli,
-): Promise<string> {
-  const runs: Measure[] = [];
-  for (let i = 0; i < timedRuns; i += 1) {
-    if (interrupted) throw new Error('interrupted');
-    const run = await runJson(fleet, extra, cli);
-    const changed = run.report.hosts.reduce((sum, host) => sum + host.changed, 0);
-    if (changed > 0) throw new Error(`${label}: the re-run changed ${changed} task(s); a no-op was expected`);
-    runs.push(run);
-    process.stderr.write(`${label}: run ${i + 1}/${timedRuns} ${seconds(run.wallMs)} s\n`);
+async function ensureInotifyInstances(): Promise<void> {
+  const current = Number((await readFile(inotifyFile, 'utf8')).trim());
+  if (current >= inotifyInstancesNeeded) return;
+  try {
+    await writeFile(inotifyFile, String(inotifyInstancesNeeded));
+    log(`raised fs.inotify.max_user_instances from ${current} to ${inotifyInstancesNeeded}`);
+  } catch {
+    throw new Error(
+      `fs.inotify.max_user_instances is ${current}: many systemd containers need ${inotifyInstancesNeeded} ` +
+        `(hosts fail to boot otherwise). As root: sysctl -w fs.inotify.max_user_instances=${inotifyInstancesNeeded}`,
+    );
   }
-  const walls = runs.map((run) => run.wallMs);
-  const engine = runs.map((run) => run.report.durationMs);
-  const { report } = runs[0];
-  const tasks = report.tasks.length;
-  const commands = report.hosts.reduce((sum, host) => sum + host.counters.commands, 0);
-  const taskTrips = report.tasks.reduce((sum, task) => sum + task.roundTrips, 0);
-  return [
-    label,
-    report.hosts.length,
-    seconds(median(walls)),
-    seconds(Math.min(...walls)),
-    seconds(Math.max(...walls)),
-    seconds(median(engine)),
-    tasks,
-    commands,
-    (commands / tasks).toFixed(2),
-    (taskTrips / tasks).toFixed(2),
-  ].join(' | ');
 }
+
+const counts = (text: string) =>
+  text.split(',').map((value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--hosts: '${value}' is not a host count`);
+    return n;
+  });
 
 async function main(): Promise<void> {
-  const stop = () => {
-    interrupted = true;
-    process.stderr.write('\ninterrupted: removing the throwaway hosts...\n');
+  const { values } = parseArgs({
+    options: {
+      part: { type: 'string', multiple: true },
+      hosts: { type: 'string' },
+      'scale-hosts': { type: 'string' },
+      runs: { type: 'string', default: '3' },
+      json: { type: 'string' },
+    },
+  });
+  const chosen = (values.part ?? [...parts]).flatMap((value) => value.split(','));
+  for (const part of chosen)
+    if (!(parts as readonly string[]).includes(part))
+      throw new Error(`--part ${part}: one of ${parts.join(', ')}`);
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: a count of 1 or more`);
+  onInterrupt();
+  await ensureInotifyInstances();
+  log('Building the bosun bin (dist/)...');
+  buildDist();
+  const repo = await createUserRepo();
+  const report: Record<string, unknown> = {
+    startedAt: new Date().toISOString(),
+    runs,
+    loadBefore: machineLoad(),
   };
-  process.on('SIGINT', stop).on('SIGTERM', stop);
-  process.stderr.write('Building the bosun bin (dist/)...\n');
-  execFileSync(process.execPath, [
-    `${root}node_modules/typescript/bin/tsc`,
-    '-p',
-    `${root}tsconfig.build.json`,
-  ]);
-  process.stderr.write(`Starting ${hostNames.length} throwaway hosts...\n`);
-  const fleet = await ThrowawayFleet.start(hostNames.map((name) => ({ name })));
+  const sections: string[] = [];
   try {
-    if (interrupted) return;
-    process.stderr.write('Converging them once (installs nginx)...\n');
-    await runJson(fleet, []);
-    const rows = [
-      await measure(fleet, 'no-op re-run, 1 host', ['--limit', hostNames[0]]),
-      await measure(fleet, `no-op re-run, ${hostNames.length} hosts`, []),
-      await measure(fleet, 'no-op re-run, 1 host, dist bin', ['--limit', hostNames[0]], distCli),
-      await measure(fleet, `no-op re-run, ${hostNames.length} hosts, dist bin`, [], distCli),
-    ];
-    process.stdout.write(
-      [
-        '',
-        `Demo playbook (playbooks/demo.ts), ${timedRuns} timed runs per row, wall time of \`bosun run --json --forks 5\` ` +
-          '(node start and playbook load included), from the TypeScript sources through tsx (`npm run bosun`) or from ' +
-          'the built bin in dist/ (the installed `bosun`); engine = the run itself as the JSON report times it.',
-        '',
-        '| case | hosts | median s | min s | max s | engine median s | tasks | SSH commands | round trips / task (all) | round trips / task (in tasks) |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-        ...rows.map((row) => `| ${row} |`),
-        '',
-        '"all" divides every command on the connections (fact gathering, which also reads pending handlers, included) by ' +
-          'the task results; "in tasks" counts only the round trips of the tasks (probe and apply).',
-        '',
-      ].join('\n'),
-    );
+    for (const part of chosen as Part[]) {
+      const loadBefore = machineLoad();
+      if (part === 'demo') {
+        const table = await demoPart({ runs });
+        report.demo = { table };
+        sections.push(`### demo\n\n${table}`);
+      } else if (part === 'side-by-side') {
+        const hostCounts = values.hosts ? counts(values.hosts) : [1, 10];
+        const result = await sideBySide({ hostCounts, runs, repo });
+        report.sideBySide = { hostCounts, ...result };
+        const differences = Object.entries(result.differences).flatMap(([hosts, lines]) =>
+          lines.map((line) => `- ${hosts} host(s): ${line}`),
+        );
+        sections.push(
+          `### side-by-side: security baseline, Ansible and Bosun\n\n${result.table}\n\n` +
+            `Differences in host state after converge (Ansible host vs Bosun host): ${differences.length === 0 ? 'none' : `\n\n${differences.join('\n')}`}`,
+        );
+      } else {
+        const hostCounts = values['scale-hosts'] ? counts(values['scale-hosts']) : [1, 10, 30];
+        const result = await scale({ hostCounts, runs, repo });
+        report.scale = { hostCounts, ...result };
+        sections.push(`### scale: no-op re-run of a small playbook\n\n${result.table}`);
+      }
+      sections.push(`Machine load (1/5/15 min) before: ${loadBefore}, after: ${machineLoad()}`);
+      // Each part's tables as soon as it is done; the JSON file too.
+      process.stdout.write(`\n${sections.splice(0).join('\n\n')}\n`);
+      if (values.json) await writeFile(values.json, JSON.stringify(report, null, 2));
+    }
   } finally {
-    await fleet.stop();
-    process.stderr.write('The throwaway hosts are removed.\n');
+    await repo.remove();
   }
+  report.loadAfter = machineLoad();
+  if (values.json) await writeFile(values.json, JSON.stringify(report, null, 2));
 }
 
 await main().catch((error: Error) => {
-  process.stderr.write(`${interrupted ? 'interrupted' : `bench failed: ${error.message}`}\n`);
-  process.exitCode = interrupted ? 130 : 1;
+  process.stderr.write(`${isInterrupted() ? 'interrupted' : `bench failed: ${error.message}`}\n`);
+  process.exitCode = isInterrupted() ? 130 : 1;
 });

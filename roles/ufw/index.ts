@@ -23,6 +23,18 @@ export const ufwRestoreCommand = [
   'else ufw disable; fi',
 ].join('\n');
 
+/**
+ * Empties IPT_SYSCTL in /etc/default/ufw (adding the line if it is missing): ufw then applies no kernel
+ * settings when it starts or reloads. Otherwise every `ufw enable`, reload or boot applies
+ * /etc/ufw/sysctl.conf, which sets `net.ipv4.conf.all.log_martians` (and more) back to ufw's own values.
+ */
+export const ufwNoSysctlCommand = [
+  'if grep -q "^IPT_SYSCTL=" /etc/default/ufw; then sed -i "s|^IPT_SYSCTL=.*|IPT_SYSCTL=|" /etc/default/ufw',
+  'else echo IPT_SYSCTL= >>/etc/default/ufw; fi',
+].join('\n');
+export const ufwNoSysctlDone =
+  'grep -qx "IPT_SYSCTL=" /etc/default/ufw && ! grep -q "^IPT_SYSCTL=." /etc/default/ufw';
+
 /** Every change of the role is guarded: the host restores ufw's files by itself unless a fresh login confirms. */
 export function ufwGuard(vars: UfwVariables): RollbackGuard {
   return {
@@ -35,7 +47,8 @@ export function ufwGuard(vars: UfwVariables): RollbackGuard {
 
 /**
  * The ufw firewall: installed, rules (with `purge`), default policies, logging, enabled, and optionally the
- * DOCKER-USER chain so that ports Docker publishes obey ufw. It never locks out: the plan refuses a
+ * DOCKER-USER chain so that ports Docker publishes obey ufw; with `sysctl: false`, ufw applies no kernel
+ * settings of its own (a sysctl role owns them). It never locks out: the plan refuses a
  * firewall that would block the SSH port of this connection or any of `sshPorts`, the SSH rules go in
  * before the policies change or the firewall is enabled, and every change runs under a host-side rollback
  * cancelled only by a fresh SSH login at the end of the role. See docs/roles/ufw.md.
@@ -50,6 +63,16 @@ export const ufw = defineRole({
     const guard = ufwGuard(vars);
     return [
       task('ufw installed', apt({ packages: ['ufw'] })),
+      // Before the firewall is enabled: enabling it is what applies ufw's kernel settings.
+      ...(vars.sysctl
+        ? []
+        : [
+            task(
+              'ufw leaves the kernel settings alone (IPT_SYSCTL empty)',
+              guarded(command({ run: ufwNoSysctlCommand, unless: ufwNoSysctlDone }), guard),
+              { notify: ['confirm SSH access'] },
+            ),
+          ]),
       task(
         'firewall rules, policies and logging',
         guarded(

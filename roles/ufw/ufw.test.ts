@@ -24,6 +24,7 @@ describe('ufw role', () => {
       purge: false,
       logging: 'low',
       enabled: true,
+      sysctl: true,
       rollbackTimeoutSeconds: 300,
     });
   });
@@ -65,6 +66,21 @@ describe('ufw role', () => {
       Object.keys(handlers),
       ['reload ufw', 'confirm SSH access'],
       'reload before the confirmation',
+    );
+  });
+
+  it('with sysctl: false, empties IPT_SYSCTL (guarded) before the firewall is enabled', () => {
+    const { vars } = resolve({ rules: [{ rule: 'limit', port: 52231 }], sysctl: false });
+    // The tasks read only the host: a cast keeps this test independent of the context's other members.
+    const context = { host, facts } as never;
+    const tasks = ufw.definition.tasks(vars as UfwVariables, context);
+    assert.deepEqual(
+      tasks.map((t) => [t.name, t.resource.kind, t.notify]),
+      [
+        ['ufw installed', 'apt', undefined],
+        ['ufw leaves the kernel settings alone (IPT_SYSCTL empty)', 'command', ['confirm SSH access']],
+        ['firewall rules, policies and logging', 'ufw', ['confirm SSH access']],
+      ],
     );
   });
 

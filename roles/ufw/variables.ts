@@ -54,6 +54,11 @@ export const ufwVariables = Type.Object({
     { default: 'low' },
   ),
   enabled: Type.Boolean({ default: true }),
+  sysctl: Type.Boolean({
+    default: true,
+    description:
+      'false: ufw leaves the kernel settings alone (IPT_SYSCTL empty in /etc/default/ufw), for a host whose sysctl role owns them; true: /etc/default/ufw is left as it is (ufw applies /etc/ufw/sysctl.conf when it starts).',
+  }),
   sshPorts: Type.Optional(Type.Array(Port)),
   dockerUserChain: Type.Optional(Type.Boolean()),
   rollbackTimeoutSeconds: Type.Integer({ minimum: 30, maximum: 3600, default: 300 }),
