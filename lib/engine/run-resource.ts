@@ -40,13 +40,14 @@ export async function probeAll(steps: (Resource | Check)[], ctx: ResourceContext
       throw new TaskError('PROBE_FAILED', `${ctx.transport.hostName}: ${error.message}`);
     throw error;
   }
-  scripts.forEach(({ index, probe }, i) => {
+  for (const [i, { index, probe }] of scripts.entries()) {
     try {
-      results[index] = { state: probe.parse(outputs[i]) };
+      const state = probe.parse(outputs[i]);
+      results[index] = { state: probe.followUp ? await probe.followUp(state) : state };
     } catch (error) {
       results[index] = { error };
     }
-  });
+  }
   return results;
 }
 

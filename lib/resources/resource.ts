@@ -29,6 +29,11 @@ export interface Probe<State> {
   env?: Record<string, string>;
   /** Parses the script's output; throws a BosunError when the state cannot be read. */
   parse(result: ExecResult): State;
+  /**
+   * A second read that depends on the first answer (testing a configuration built from what the script
+   * read, say): it resolves at once when the parsed state needs nothing more, so a no-op run stays batched.
+   */
+  followUp?(state: State): Promise<State>;
 }
 
 /**
@@ -110,5 +115,6 @@ export const noChange = (message?: string): Plan => ({
 /** A probe whose state derives from another one: a script probe stays a script, so it is still batched. */
 export function mapProbe<A, B>(probe: Probe<A> | Promise<A>, map: (state: A) => B): Probe<B> | Promise<B> {
   if (!isProbe(probe)) return probe.then(map);
-  return { ...probe, parse: (result) => map(probe.parse(result)) };
+  if (probe.followUp) throw new TypeError('mapProbe: a probe with a follow-up cannot be mapped');
+  return { script: probe.script, env: probe.env, parse: (result) => map(probe.parse(result)) };
 }

@@ -52,7 +52,7 @@ export function jailFile(options: JailFileOptions): Resource<JailFileState> {
       // The wanted content is known only once the firewall is: --diff then fetches the old content in any case.
       const probe = fileProbe({ path: options.path, ...attributes, content: true }, ctx);
       return {
-        ...probe,
+        env: probe.env,
         script: `(\n${firewallScript}\n)\n${probe.script}`,
         parse: (result) => ({
           content: options.render(banactionFor(result.stdout)),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { AccessPolicy } from './access-check.js';
 import type { RenderedDropIn } from './sshd-drop-in.js';
-import type { ResourceContext } from '../../lib/resources/resource.js';
+import type { Probe, ResourceContext } from '../../lib/resources/resource.js';
 import { parseSshdHost, sshdPrecheck, verifySshdPrecheck, type SshdPrecheckState } from './sshd-precheck.js';
 
 const policy: AccessPolicy = {
@@ -84,36 +84,59 @@ describe('parseSshdHost', () => {
 describe('sshdPrecheck probe', () => {
   const sshd = { service: 'ssh', socketActivated: false, version: '9.2' };
   const main = Buffer.from('Include /etc/ssh/sshd_config.d/*.conf\n').toString('base64');
-
-  it('reads the host, then tests the planned configuration with the host’s sshd', async () => {
+  /** The probe against a host whose `sshd -t` answers `test`; records what was sent to it. */
+  const probeWith = (test: { code: number; stderr: string }) => {
     const sent: { command: string; stdin?: unknown }[] = [];
-    const outputs = [`main=${main}\n`, '/dev/stdin line 1: Bad configuration option: FooBar\n'];
     const ctx = {
       facts: { isRoot: true, init: 'systemd' },
       transport: {
         hostName: 'web1',
         exec: async (command: string, options: { stdin?: unknown } = {}) => {
           sent.push({ command, stdin: options.stdin });
-          const stderr = outputs.shift()!;
-          return sent.length === 1
-            ? { code: 0, stdout: stderr, stderr: '' }
-            : { code: 255, stdout: '', stderr };
+          return { ...test, stdout: '' };
         },
       },
     } as unknown as ResourceContext;
-    const state = (await sshdPrecheck({ dropIn, policy }, sshd).probe(ctx)) as SshdPrecheckState;
-    assert.equal(sent[1].command, '/usr/sbin/sshd -t -f /dev/stdin');
-    assert.equal(sent[1].stdin, 'Port 22\n');
+    return { sent, probe: sshdPrecheck({ dropIn, policy }, sshd).probe(ctx) as Probe<SshdPrecheckState> };
+  };
+
+  it('reads the host in its script, then tests the planned configuration with the host’s sshd', async () => {
+    const { sent, probe } = probeWith({
+      code: 255,
+      stderr: '/dev/stdin line 1: Bad configuration option: FooBar\n',
+    });
+    const state = await probe.followUp!(probe.parse({ code: 0, stdout: `main=${main}\n`, stderr: '' }));
+    assert.deepEqual(sent, [{ command: '/usr/sbin/sshd -t -f /dev/stdin', stdin: 'Port 22\n' }]);
     assert.equal(
       state.rejected,
       '/etc/ssh/sshd_config.d/00-bosun-hardening.conf line 1: Bad configuration option: FooBar',
     );
   });
 
-  it('refuses a host it cannot run on, before reading it', async () => {
+  it('skips sshd -t when the drop-in on the host is already the planned one (a no-op run)', async () => {
+    const { sent, probe } = probeWith({ code: 255, stderr: 'never asked' });
+    const ours = Buffer.from(dropIn.content).toString('base64');
+    const state = await probe.followUp!(
+      probe.parse({ code: 0, stdout: `main=${main}\nours=${ours}\n`, stderr: '' }),
+    );
+    assert.deepEqual(sent, []);
+    assert.equal(state.rejected, undefined);
+  });
+
+  it('fails with PROBE_FAILED when its script fails', () => {
+    const { probe } = probeWith({ code: 0, stderr: '' });
+    assert.throws(
+      () => probe.parse({ code: 2, stdout: '', stderr: 'base64: not found' }),
+      (error: Error & { code?: string }) =>
+        error.code === 'PROBE_FAILED' &&
+        /web1: reading the sshd configuration and logins failed \(exit 2\)/.test(error.message),
+    );
+  });
+
+  it('refuses a host it cannot run on, before reading it', () => {
     const ctx = { facts: { isRoot: false, init: 'systemd' }, transport: { hostName: 'web1' } };
-    await assert.rejects(
-      async () => sshdPrecheck({ dropIn, policy }, sshd).probe(ctx as never),
+    assert.throws(
+      () => sshdPrecheck({ dropIn, policy }, sshd).probe(ctx as never),
       /web1: harden-ssh cannot run: it needs root/,
     );
   });

@@ -1,8 +1,8 @@
 import {
+  checkExit,
   loginSessionScript,
   parseKeyValues,
   parseLoginSession,
-  runChecked,
   TaskError,
   type Check,
   type Verdict,
@@ -35,6 +35,7 @@ export interface SshdPrecheckDesired {
 const sshd = '/usr/sbin/sshd';
 
 const probeScript = [
+  checkExit,
   loginSessionScript,
   'if [ -n "$login_user" ]; then echo "login.groups=$(id -Gn -- "$login_user" | tr \' \' ,)"; fi',
   // Who has a key today, where AuthorizedKeysFile says keys are (%h, %u, relative to the home).
@@ -52,6 +53,7 @@ const probeScript = [
   '  done',
   'done',
   `printf 'main='; base64 -w0 < ${mainConfigPath} 2>/dev/null; echo`,
+  `printf 'ours='; base64 -w0 < ${dropInPath} 2>/dev/null; echo`,
   'i=0',
   `for f in ${dropInDir}/*.conf; do`,
   `  if [ ! -f "$f" ] || [ "$f" = ${dropInPath} ]; then continue; fi`,
@@ -62,20 +64,22 @@ const probeScript = [
 ].join('\n');
 
 const groupsOf = (text: string | undefined) => (text ? text.split(',').filter(Boolean) : []);
-const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
+const decode = (text: string) => Buffer.from(text, 'base64').toString('utf8');
+const base64 = (text: string) => Buffer.from(text).toString('base64');
 
 /**
  * The first task of harden-ssh, a check before any change: refuses (with every reason, and nothing changed)
  * settings that would lock the connecting user out, a layout where the drop-in would not decide its
- * settings, and settings that the host's sshd rejects. Probes in two round trips, the second depending on
- * the first: the host's state, then `sshd -t -f /dev/stdin` on the whole planned configuration built from
- * it (nothing is written, so check mode runs it too).
+ * settings, and settings that the host's sshd rejects. Its probe script goes with the role's others; a
+ * follow-up then runs `sshd -t -f /dev/stdin` on the whole planned configuration built from what it read
+ * (nothing is written, so check mode runs it too), unless the drop-in on the host is already the planned
+ * one: then the configuration does not change, sshd runs it now, and a no-op run needs no second round trip.
  */
 export function sshdPrecheck(desired: SshdPrecheckDesired, sshdFacts: SshdFacts): Check<SshdPrecheckState> {
   return {
     kind: 'sshd-precheck',
     id: dropInPath,
-    async probe(ctx) {
+    probe(ctx) {
       const { facts, transport } = ctx;
       const unmet = [
         facts.isRoot ? undefined : 'it needs root: connect as root or set become',
@@ -87,18 +91,32 @@ export function sshdPrecheck(desired: SshdPrecheckDesired, sshdFacts: SshdFacts)
           'SSHD_PRECONDITION',
           `${transport.hostName}: harden-ssh cannot run: ${unmet.join('; ')}.`,
         );
-
-      const result = await runChecked(transport, probeScript, 'reading the sshd configuration and logins', {
-        code: 'PROBE_FAILED',
-      });
-      const state = parseSshdHost(transport.hostName, result.stdout);
-      const planned = plannedConfig(state.layout, desired.dropIn.content);
-      if (planned) {
-        const test = await transport.exec(`${sshd} -t -f /dev/stdin`, { stdin: planned.text });
-        if (test.code !== 0)
-          state.rejected = explainSshdTest(test.stderr || test.stdout || `exit ${test.code}`, planned);
-      }
-      return state;
+      let unchanged = false;
+      return {
+        script: probeScript,
+        parse: (result) => {
+          const { stdout } = checkExit(
+            transport.hostName,
+            result,
+            'reading the sshd configuration and logins',
+            {
+              code: 'PROBE_FAILED',
+            },
+          );
+          unchanged = parseKeyValues(stdout).get('ours') === base64(desired.dropIn.content);
+          return parseSshdHost(transport.hostName, stdout);
+        },
+        followUp: async (state) => {
+          const planned = unchanged ? undefined : plannedConfig(state.layout, desired.dropIn.content);
+          if (!planned) return state;
+          const test = await transport.exec(`${sshd} -t -f /dev/stdin`, { stdin: planned.text });
+          if (test.code === 0) return state;
+          return {
+            ...state,
+            rejected: explainSshdTest(test.stderr || test.stdout || `exit ${test.code}`, planned),
+          };
+        },
+      };
     },
     verify: (current) => verifySshdPrecheck(current, desired),
   };
