@@ -38,6 +38,16 @@ describe('execMany', () => {
     );
   });
 
+  it('fails a script that does not parse alone, and runs the others', async () => {
+    const results = await execMany(transport, [
+      { script: 'case x in x) echo "$(' },
+      { script: 'case "$0" in */nologin|\'\') echo no ;; *) echo ok ;; esac' },
+    ]);
+    assert.equal(results[0].code, 2);
+    assert.match(results[0].stderr, /Syntax error|unexpected/);
+    assert.deepEqual(results[1], { code: 0, stdout: 'ok\n', stderr: '' });
+  });
+
   it('refuses an output cut before every script reported', () => {
     const script = batchScript([{ script: 'true' }, { script: 'true' }], 'M');
     assert.match(script, /^d=\$\(mktemp -d\)/);

@@ -30,8 +30,9 @@ export function batchScript(scripts: BatchScript[], marker: string): string {
         throw new TypeError(`invalid environment variable name: ${key}`);
       return `${sh`export ${raw(key)}=${value}`}\n`;
     });
+    // eval: each script is parsed on its own, so a syntax error fails that script alone, not the batch.
     return (
-      `(\n${exports.join('')}${script}\n) <"/dev/null" >"$d/o" 2>"$d/e"; rc=$?\n` +
+      `(\n${exports.join('')}eval ${sh`${script}`}\n) <"/dev/null" >"$d/o" 2>"$d/e"; rc=$?\n` +
       `printf '\\n%s:%s:%s\\n' ${marker} ${i} "$rc"; cat "$d/o"; printf '\\n%s:err\\n' ${marker}; cat "$d/e"`
     );
   });

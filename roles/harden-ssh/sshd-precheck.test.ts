@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import type { AccessPolicy } from './access-check.js';
 import type { RenderedDropIn } from './sshd-drop-in.js';
@@ -121,6 +122,13 @@ describe('sshdPrecheck probe', () => {
     );
     assert.deepEqual(sent, []);
     assert.equal(state.rejected, undefined);
+  });
+
+  it('sends a script that sh parses, reading sshd’s files and logins and nothing else', () => {
+    const { probe } = probeWith({ code: 0, stderr: '' });
+    execFileSync('sh', ['-n'], { input: probe.script });
+    assert.match(probe.script, /^login_user=$/m);
+    assert.doesNotMatch(probe.script, /function|=>/);
   });
 
   it('fails with PROBE_FAILED when its script fails', () => {

@@ -35,7 +35,6 @@ export interface SshdPrecheckDesired {
 const sshd = '/usr/sbin/sshd';
 
 const probeScript = [
-  checkExit,
   loginSessionScript,
   'if [ -n "$login_user" ]; then echo "login.groups=$(id -Gn -- "$login_user" | tr \' \' ,)"; fi',
   // Who has a key today, where AuthorizedKeysFile says keys are (%h, %u, relative to the home).
