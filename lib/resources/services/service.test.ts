@@ -203,3 +203,13 @@ describe('localDropInsChanged', () => {
     );
   });
 });
+
+describe('service as a handler', () => {
+  it('only a plain restart or reload refreshes its unit (the engine may skip it after a fresh start)', () => {
+    assert.equal(service({ name: 'nginx', state: 'reloaded' }).refreshes, 'nginx.service');
+    assert.equal(service({ name: 'nginx', state: 'restarted' }).refreshes, 'nginx.service');
+    assert.equal(service({ name: 'nginx', state: 'restarted', daemonReload: true }).refreshes, undefined);
+    assert.equal(service({ name: 'nginx', state: 'restarted', enabled: true }).refreshes, undefined);
+    assert.equal(service({ name: 'nginx', state: 'started' }).refreshes, undefined);
+  });
+});

@@ -95,9 +95,16 @@ export function service(options: ServiceOptions): Resource<ServiceState> {
   };
   const { unit } = desired;
 
+  // A plain restart or reload (what handlers are) is no use after the run started the unit anew; one that
+  // also reloads systemd or changes the boot state still has work to do.
+  const refreshesOnly =
+    (desired.state === 'restarted' || desired.state === 'reloaded') &&
+    desired.enabled === undefined &&
+    !desired.daemonReload;
   return {
     kind: 'service',
     id: unit,
+    ...(refreshesOnly ? { refreshes: unit } : {}),
     probe(ctx) {
       if (ctx.facts.init !== 'systemd') {
         throw new TaskError(
