@@ -8,21 +8,11 @@ import { LocalTransport } from '../../transport/local-transport.js';
 import { run, upload } from '../actions.js';
 import type { Probe } from '../resource.js';
 import { file, planFile, type FileDesired, type FileState } from './file.js';
-import { assertFails, output, probeContext } from './fixtures/probes.js';
+import { assertFails, output, probeContext, regularFile } from './fixtures/probes.js';
 import type { PathStat } from './path-attributes.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-const stat = (overrides: Partial<PathStat> = {}): PathStat => ({
-  type: 'file',
-  description: 'regular file',
-  mode: '0644',
-  owner: 'root',
-  uid: '0',
-  group: 'root',
-  gid: '0',
-  size: 6,
-  ...overrides,
-});
+const stat = (overrides: Partial<PathStat> = {}) => regularFile(6, overrides);
 const present = (current: Partial<FileState> = {}): FileState => ({
   stat: stat(),
   parentExists: true,

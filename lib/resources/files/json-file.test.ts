@@ -9,20 +9,10 @@ import {
 import type { PathStat } from './path-attributes.js';
 import { run, upload } from '../actions.js';
 import type { Probe } from '../resource.js';
-import { assertFails, output, probeContext } from './fixtures/probes.js';
+import { assertFails, output, probeContext, regularFile } from './fixtures/probes.js';
 
 const path = '/etc/docker/daemon.json';
-const stat = (overrides: Partial<PathStat> = {}): PathStat => ({
-  type: 'file',
-  description: 'regular file',
-  mode: '0644',
-  owner: 'root',
-  uid: '0',
-  group: 'root',
-  gid: '0',
-  size: 10,
-  ...overrides,
-});
+const stat = (overrides: Partial<PathStat> = {}) => regularFile(10, overrides);
 const existing = (text: string, overrides: Partial<JsonFileState> = {}): JsonFileState => ({
   stat: stat(),
   parentExists: true,
