@@ -222,7 +222,7 @@ async function runUnit(
         new BosunError('UNKNOWN_HANDLER', `notifies unknown handler(s): ${unknown.join(', ')}`),
       );
     }
-    const step = session.changed(outcome.actions);
+    const step = session.changed(outcome.actions, !outcome.result.afterEarlierChanges);
     task.notify?.forEach((name) => notified.set(name, step));
     if (!options.check) {
       session.forgetFacts();
@@ -245,7 +245,8 @@ async function flushHandlers(
   for (const [name, resource] of Object.entries(unit.handlers)) {
     if (!notified.has(name)) continue;
     const taskRun = run(true);
-    if (resource.refreshes && session.startedSince(resource.refreshes, notified.get(name)!)) {
+    const started = resource.refreshes && session.startedSince(resource.refreshes, notified.get(name)!);
+    if (started === 'certain') {
       report(session, notNeeded(name, resource, taskRun), options);
       done.push({ role: unit.key, handler: name });
       continue;
@@ -258,6 +259,9 @@ async function flushHandlers(
       probed = { error };
     }
     const outcome = await runTask({ name, resource }, probed, taskRun, { handler: true, roundTripsBefore });
+    // Check mode, after a start that itself waited for earlier changes: the real run may find it not needed.
+    if (started === 'uncertain' && outcome.result.status === 'changed')
+      outcome.result.afterEarlierChanges = true;
     report(session, outcome.result, options);
     if (outcome.error) {
       failure = { task: name, error: outcome.error };

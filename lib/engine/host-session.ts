@@ -16,7 +16,7 @@ export class HostSession {
   readonly recap: HostRecap;
   /** Changes counted in order, and the step at which the run (would have) started each systemd unit. */
   private steps = 0;
-  private readonly unitStarts = new Map<string, number>();
+  private readonly unitStarts = new Map<string, { step: number; certain: boolean }>();
   private readonly started = Date.now();
   /** Counters of connections the host was moved away from (see moveTo). */
   private retired: TransportCounters = { connectionsOpened: 0, commands: 0, bytesSent: 0, bytesReceived: 0 };
@@ -31,23 +31,25 @@ export class HostSession {
     return this.gathered.get(key)!;
   }
 
-  /** Counts a change (made, or predicted in check mode) and notes the units its actions start; returns its step. */
-  changed(actions: Action[] = []): number {
+  /**
+   * Counts a change (made, or predicted in check mode) and notes the units its actions start; returns its
+   * step. A check-mode prediction made after earlier changes is not certain: a package's install script may
+   * start the unit first, and the real run then has nothing to start.
+   */
+  changed(actions: Action[] = [], certain = true): number {
     this.steps += 1;
     for (const action of actions) {
-      if (
-        action.kind === 'systemctl' &&
-        action.unit &&
-        (action.verb === 'start' || action.verb === 'restart')
-      )
-        this.unitStarts.set(action.unit, this.steps);
+      const starts = action.kind === 'systemctl' && (action.verb === 'start' || action.verb === 'restart');
+      if (starts && action.unit) this.unitStarts.set(action.unit, { step: this.steps, certain });
     }
     return this.steps;
   }
 
-  /** Whether the run started or restarted `unit` after the given step. */
-  startedSince(unit: string, step: number): boolean {
-    return (this.unitStarts.get(unit) ?? -1) > step;
+  /** Whether the run started or restarted `unit` after the given step: for certain, maybe, or not. */
+  startedSince(unit: string, step: number): 'certain' | 'uncertain' | undefined {
+    const start = this.unitStarts.get(unit);
+    if (!start || start.step <= step) return undefined;
+    return start.certain ? 'certain' : 'uncertain';
   }
 
   /** A change may have made any fact stale: gather them again when next needed. */
