@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { coreFacts } from '../../lib/facts/core-facts.js';
+import { composeFact } from '../../lib/resources/docker/compose-fact.js';
 import { gatherFactValues } from '../../lib/facts/define-fact.js';
 import type { Facts } from '../../lib/facts/facts.js';
 import { sshdFact, type SshdFacts } from '../../roles/harden-ssh/sshd-fact.js';
@@ -7,7 +8,7 @@ import { ThrowawayHost } from '../../lib/testing/throwaway-host.js';
 import { connect } from '../../lib/transport/connect.js';
 import { inventoryHost } from './resource-host.js';
 
-describe('gathering the core and sshd facts on a throwaway host', function () {
+describe('gathering the core, sshd and compose facts on a throwaway host', function () {
   this.timeout(300_000);
   let host: ThrowawayHost;
 
@@ -30,8 +31,13 @@ describe('gathering the core and sshd facts on a throwaway host', function () {
     });
     try {
       const before = transport.counters.commands;
-      const values = await gatherFactValues(transport, [coreFacts, sshdFact]);
-      const facts = { ...(values.get(coreFacts) as Facts), sshd: values.get(sshdFact) as SshdFacts };
+      const values = await gatherFactValues(transport, [coreFacts, sshdFact, composeFact]);
+      const core = values.get(coreFacts) as Facts;
+      const facts = {
+        ...core,
+        sshd: values.get(sshdFact) as SshdFacts,
+        tools: { ...core.tools, compose: values.get(composeFact) },
+      };
       return { facts, roundTrips: transport.counters.commands - before };
     } finally {
       await transport.close();
