@@ -80,6 +80,14 @@ describe('host fingerprint', () => {
     );
   });
 
+  it('ignores the transient mounts of a Docker healthcheck, not other mounts', () => {
+    const healthcheck = 'run-docker-runtime\\x2drunc-moby-f3f4e588-runc.T2Xooa.mount';
+    const after = `${sample}U ${healthcheck} loaded active mounted\nU srv-data.mount loaded active mounted\n`;
+    assert.deepEqual(diffFingerprints(parseFingerprint(sample), parseFingerprint(after)), [
+      'unit srv-data.mount: added (loaded active mounted)',
+    ]);
+  });
+
   it('quotes every watched path in the script: the shell sees each as one word', () => {
     const paths = ['/etc', "/srv/it's; touch /tmp/pwned", '/var/$HOME `id`'];
     const loop = fingerprintCommand(paths).split('\n')[0];

@@ -40,6 +40,8 @@ export const defaultIgnoredUnits = [
   'logrotate.service',
   'man-db.service',
   'systemd-tmpfiles-clean.service',
+  // Docker's healthchecks run `runc exec`, which mounts and unmounts a transient unit each time.
+  'run-docker-runtime*-runc.*.mount',
 ];
 
 /** The shell script that prints a fingerprint; run it as root inside the host (outside SSH). */
