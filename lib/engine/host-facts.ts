@@ -1,5 +1,5 @@
 import { coreFacts } from '../facts/core-facts.js';
-import { defineFact, gatherFactValues, type FactDefinition, type FactReader } from '../facts/define-fact.js';
+import { defineFact, gatherFactValues, type FactDefinition } from '../facts/define-fact.js';
 import type { Facts } from '../facts/facts.js';
 import type { Transport } from '../transport/transport.js';
 import type { HostSession } from './host-session.js';
@@ -22,7 +22,7 @@ export async function hostFacts(
   transport: Transport,
   become: boolean | undefined,
   wanted: FactDefinition<unknown>[],
-): Promise<{ facts: Facts; fact: FactReader }> {
+): Promise<{ facts: Facts; known: [FactDefinition<unknown>, unknown][] }> {
   const cache = session.factCache(become);
   const missing = [...new Set([coreFacts, ...wanted])].filter((fact) => !cache.has(fact));
   const readMarkers = session.pendingHandlers === undefined;
@@ -34,10 +34,5 @@ export async function hostFacts(
     for (const fact of missing) cache.set(fact, values.get(fact));
     if (readMarkers) session.pendingHandlers = values.get(pendingHandlersList) as HandlerKey[];
   }
-  const fact: FactReader = (definition) => {
-    if (!wanted.includes(definition as FactDefinition<unknown>) && definition !== coreFacts)
-      throw new Error(`the ${definition.name} fact is read but not declared: add it to the role's facts`);
-    return cache.get(definition as FactDefinition<unknown>) as ReturnType<typeof definition.parse>;
-  };
-  return { facts: cache.get(coreFacts) as Facts, fact };
+  return { facts: cache.get(coreFacts) as Facts, known: wanted.map((fact) => [fact, cache.get(fact)]) };
 }

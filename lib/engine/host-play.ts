@@ -7,7 +7,7 @@ import type { HostSession } from './host-session.js';
 import { clearPendingHandlers, recordPendingHandlers, type HandlerKey } from './pending-handlers.js';
 import type { Play } from './playbook.js';
 import type { Reporter, TaskResult } from './results.js';
-import type { RoleContext } from './role.js';
+import { roleContext, type RoleContext } from './role.js';
 import { probeAll, type Probed } from './run-resource.js';
 import { runTask, type TaskRun } from './run-task.js';
 import { isSelected, type TagFilter } from './tags.js';
@@ -96,8 +96,8 @@ export async function runHostPlay(session: HostSession, play: Play, options: Hos
     let unit: Unit;
     let resourceCtx: ResourceContext;
     try {
-      const { facts, fact } = await gather(builder.facts);
-      unit = builder.build({ host: session.host, facts, fact });
+      const { facts, known } = await gather(builder.facts);
+      unit = builder.build(roleContext(session.host, facts, known));
       resourceCtx = {
         transport: view,
         facts,
@@ -189,14 +189,9 @@ async function runUnit(
         probed.clear();
         rest.forEach((later, i) => probed.set(later, states[i]));
       } catch (error) {
-        const failure = error instanceof BosunError ? error : new BosunError('PROBE_FAILED', String(error));
-        return stop(
-          task.name,
-          new (error instanceof UnreachableError ? UnreachableError : BosunError)(
-            failure.code,
-            options.redact(failure.message),
-          ),
-        );
+        const message = options.redact(error instanceof Error ? error.message : String(error));
+        session.fail({ task: task.name, message, code: codeOf(error) }, error instanceof UnreachableError);
+        return false;
       }
     }
     const fresh = (task.notify ?? []).filter((name) => !notified.has(name));

@@ -50,7 +50,7 @@ export function defineRole<S extends TObject>(
   return Object.assign(apply, { definition });
 }
 
-/** A role's context from known fact values: what unit tests of a role's task list build. */
+/** A role's context: the core facts and the values of the facts it declared (the engine's, and unit tests'). */
 export function roleContext(
   host: InventoryHost,
   facts: Facts,
@@ -62,7 +62,7 @@ export function roleContext(
     facts,
     fact: (definition) => {
       if (!values.has(definition as FactDefinition<unknown>))
-        throw new Error(`no value given for the ${definition.name} fact`);
+        throw new Error(`the ${definition.name} fact is read but not declared: add it to the role's facts`);
       return values.get(definition as FactDefinition<unknown>) as ReturnType<typeof definition.parse>;
     },
   };
